@@ -1,0 +1,18 @@
+"""Settings, read once from the environment (``HOGO_*``) and passed down; never a global."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where hogo keeps its data and its master key."""
+
+    model_config = SettingsConfigDict(env_prefix="HOGO_", extra="ignore")
+
+    database_url: str = "sqlite:///hogo.db"
+    policy_path: Path = Path("examples/policy.yaml")
+    master_key: str | None = None  # base64 of 32 bytes; wins over the key file
+    key_file: Path = Path("hogo.key")

@@ -1,0 +1,121 @@
+"""The database schema, in SQLAlchemy Core.
+
+The store knows nothing of what a policy means: categories and purposes are plain strings
+here, checked against the policy by the vault and the guard. Alembic migrations under
+``store/migrations`` create exactly these tables (``alembic check`` proves it in the tests).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+# BigInteger primary keys that still autoincrement on SQLite (which only does so for INTEGER).
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+keyring = Table(
+    "keyring",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # AES-GCM of a fixed text under the master key: a wrong key fails here, not on the data.
+    Column("check_value", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+subjects = Table(
+    "subjects",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("subject_group", String(64), nullable=False),
+    Column("ref", String(200), nullable=False),  # the application's own reference
+    Column("birth_date", Date, nullable=True),
+    Column("jurisdiction", String(3), nullable=False),  # decides the minors threshold
+    Column("status", String(16), nullable=False),  # active | suspended | erased
+    Column("wrapped_key", LargeBinary, nullable=False),  # the subject's data key, wrapped
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("subject_group", "ref", name="uq_subjects_group_ref"),
+)
+
+items = Table(
+    "items",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("subject_id", BigId, ForeignKey("subjects.id"), nullable=False),
+    Column("category", String(64), nullable=False),
+    Column("ciphertext", LargeBinary, nullable=False),  # nonce ‖ AES-GCM(value)
+    Column("display", String(32), nullable=True),  # a masked form safe to show (card: last 4)
+    Column("blind_index", LargeBinary, nullable=True),  # keyed hash for look-ups
+    Column("purposes", JSON, nullable=False),  # the purposes it was collected for
+    Column("source", String(32), nullable=False),  # direct | third_party | public | succession
+    Column("collected_at", DateTime(timezone=True), nullable=False),
+    Column("retain_until", DateTime(timezone=True), nullable=True),
+    Column("status", String(16), nullable=False),  # active | erased | expired
+    Index("ix_items_subject_category", "subject_id", "category"),
+    Index("ix_items_blind_index", "blind_index"),
+)
+
+consent_events = Table(
+    "consent_events",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("subject_id", BigId, ForeignKey("subjects.id"), nullable=False),
+    Column("purpose", String(64), nullable=False),
+    Column("action", String(16), nullable=False),  # grant | withdraw | opt_out | opt_in
+    Column("version", String(64), nullable=True),  # the consent text version agreed to
+    Column("by_guardian", Boolean, nullable=False),
+    Column("guardian_name", Text, nullable=True),
+    Column("method", String(32), nullable=False),  # web | paper | api | …
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Index("ix_consent_events_subject_purpose", "subject_id", "purpose"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", BigId, primary_key=True, autoincrement=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("subject_id", BigInteger, nullable=True),
+    Column("purpose", String(64), nullable=True),
+    Column("body", Text, nullable=False),  # canonical JSON of the entry
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(32), primary_key=True),  # the public part of the key
+    Column("secret_hash", String(200), nullable=False),  # argon2id of the secret part
+    Column("role", String(64), nullable=False),
+    Column("label", String(200), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
