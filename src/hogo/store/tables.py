@@ -7,6 +7,9 @@ here, checked against the policy by the vault and the guard. Alembic migrations 
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -24,6 +27,31 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite (which keeps no zone) as well."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: hogo stores aware UTC datetimes only")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, dt.datetime):
+            raise TypeError(f"expected a datetime from the database, got {value!r}")
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -44,7 +72,7 @@ keyring = Table(
     Column("id", Integer, primary_key=True),
     # AES-GCM of a fixed text under the master key: a wrong key fails here, not on the data.
     Column("check_value", LargeBinary, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
 )
 
 subjects = Table(
@@ -57,8 +85,8 @@ subjects = Table(
     Column("jurisdiction", String(3), nullable=False),  # decides the minors threshold
     Column("status", String(16), nullable=False),  # active | suspended | erased
     Column("wrapped_key", LargeBinary, nullable=False),  # the subject's data key, wrapped
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
     UniqueConstraint("subject_group", "ref", name="uq_subjects_group_ref"),
 )
 
@@ -73,8 +101,8 @@ items = Table(
     Column("blind_index", LargeBinary, nullable=True),  # keyed hash for look-ups
     Column("purposes", JSON, nullable=False),  # the purposes it was collected for
     Column("source", String(32), nullable=False),  # direct | third_party | public | succession
-    Column("collected_at", DateTime(timezone=True), nullable=False),
-    Column("retain_until", DateTime(timezone=True), nullable=True),
+    Column("collected_at", UTCDateTime(), nullable=False),
+    Column("retain_until", UTCDateTime(), nullable=True),
     Column("status", String(16), nullable=False),  # active | erased | expired
     Index("ix_items_subject_category", "subject_id", "category"),
     Index("ix_items_blind_index", "blind_index"),
@@ -91,7 +119,7 @@ consent_events = Table(
     Column("by_guardian", Boolean, nullable=False),
     Column("guardian_name", Text, nullable=True),
     Column("method", String(32), nullable=False),  # web | paper | api | …
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", UTCDateTime(), nullable=False),
     Index("ix_consent_events_subject_purpose", "subject_id", "purpose"),
 )
 
@@ -99,7 +127,7 @@ audit_log = Table(
     "audit_log",
     metadata,
     Column("seq", BigId, primary_key=True, autoincrement=False),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
     Column("actor", String(200), nullable=False),
     Column("action", String(32), nullable=False),
     Column("subject_id", BigInteger, nullable=True),
@@ -116,6 +144,6 @@ api_keys = Table(
     Column("secret_hash", String(200), nullable=False),  # argon2id of the secret part
     Column("role", String(64), nullable=False),
     Column("label", String(200), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("revoked_at", UTCDateTime(), nullable=True),
 )
