@@ -10,6 +10,21 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+__all__ = [
+    "AuditBroken",
+    "AuditFailure",
+    "Conflict",
+    "Forbidden",
+    "HogoError",
+    "KeyMismatch",
+    "KeyMissing",
+    "NotFound",
+    "PolicyError",
+    "StorageRefused",
+    "Unauthenticated",
+    "ValidationFailed",
+]
+
 
 class HogoError(Exception):
     """Base class: a failure hogo can explain in one sentence."""

@@ -1,0 +1,1 @@
+"""The ``hogo`` command line."""

@@ -1,0 +1,5 @@
+"""``python -m hogo.cli``: the same as the ``hogo`` command."""
+
+from hogo.cli.app import main
+
+main()

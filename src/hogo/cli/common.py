@@ -1,0 +1,48 @@
+"""What the command modules share: opening an existing database, one-line errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pydantic
+import typer
+from sqlalchemy import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from hogo.errors import HogoError, NotFound
+from hogo.store.engine import make_engine, normalise_url
+
+
+def open_existing(url: str) -> Engine:
+    """An engine on an existing database: a missing SQLite file is an error, not created."""
+    parsed = make_url(normalise_url(url))
+    path = parsed.database
+    on_disk = parsed.get_backend_name() == "sqlite" and path not in (None, "", ":memory:")
+    if on_disk and not Path(str(path)).is_file():
+        raise NotFound(f"no database at {path}")
+    return make_engine(url)
+
+
+@contextmanager
+def one_line_errors(exit_code: int = 1) -> Iterator[None]:
+    """Turn an expected failure into one line on stderr and ``exit_code``, no traceback."""
+    try:
+        yield
+    except HogoError as error:
+        _fail(str(error), exit_code)
+    except SQLAlchemyError as error:
+        _fail(f"database error: {_first_line(getattr(error, 'orig', None) or error)}", exit_code)
+    except pydantic.ValidationError as error:
+        _fail(f"invalid settings: {_first_line(error)}", exit_code)
+
+
+def _first_line(error: object) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def _fail(message: str, exit_code: int) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(exit_code)
