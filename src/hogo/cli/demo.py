@@ -1,0 +1,72 @@
+"""``hogo demo``: the seed policy, synthetic subjects and the server, on an embedded database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from hogo.auth.keys import create_key
+from hogo.cli.serve import run_server
+from hogo.runtime import Hogo, open_hogo
+from hogo.services.actor import Actor
+from hogo.services.populate import count_subjects, populate
+from hogo.services.synthetic import SyntheticPeople
+from hogo.settings import Settings
+from hogo.vault.keys import create_key_file
+
+DEMO_ROLE = "privacy_office"
+BATCH = 1_000
+console = Console()
+
+
+def _fill(hogo: Hogo, wanted: int) -> None:
+    existing = count_subjects(hogo.engine)
+    if existing >= wanted:
+        console.print(f"Reusing the {existing:,} subjects already in the database.")
+        return
+    people = SyntheticPeople(hogo.policy, seed=existing)
+    actor = Actor(id="demo", role=DEMO_ROLE)
+    columns = (TextColumn("subjects"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("subjects", total=wanted, completed=existing)
+        for batch in people.batches(wanted - existing, BATCH, start=existing):
+            populate(hogo.engine, hogo.vault, actor, batch)
+            progress.advance(task, len(batch.subjects))
+
+
+def demo(
+    subjects: Annotated[int, typer.Option(min=0, help="How many synthetic subjects")] = 10_000,
+    database: Annotated[Path, typer.Option(help="SQLite file")] = Path("hogo-demo.db"),
+    key_file: Annotated[Path, typer.Option(help="Master key file")] = Path("hogo-demo.key"),
+    policy: Annotated[Path, typer.Option(help="Policy file")] = Path("examples/policy.yaml"),
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    serve: Annotated[bool, typer.Option(help="Start the server when the data is ready")] = True,
+) -> None:
+    """Create (or reuse) a demo database with synthetic subjects and serve it on localhost."""
+    if create_key_file(key_file):
+        console.print(f"Created the master key file {key_file} (mode 0600).")
+    settings = Settings(master_key=None, key_file=key_file)
+    hogo = open_hogo(f"sqlite:///{database}", policy, settings=settings)
+    _fill(hogo, subjects)
+    with hogo.engine.begin() as connection:
+        key = create_key(
+            connection,
+            DEMO_ROLE,
+            label="demo",
+            roles_known=list(hogo.policy.roles),
+            now=dt.datetime.now(dt.UTC),
+        )
+    url = f"http://{host}:{port}"
+    console.print(f"API key for role {DEMO_ROLE} (shown once): [bold]{key}[/bold]", soft_wrap=True)
+    console.print(f"Data map: {url}/   API docs: {url}/docs", soft_wrap=True)
+    console.print(f'Try: curl -H "Authorization: Bearer {key}" {url}/v1/subjects/1', soft_wrap=True)
+    if serve:
+        run_server(hogo, host, port)
+    else:
+        hogo.close()

@@ -1,0 +1,77 @@
+"""``hogo.open``: the in-process entry point that gives applications what the API exposes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from sqlalchemy import Engine
+
+from hogo.guard.compile import CompiledPolicy, compile_policy
+from hogo.policy.load import load_policy
+from hogo.policy.model import Policy
+from hogo.services.access import AccessService, Clock, utc_now
+from hogo.services.subjects import SubjectService
+from hogo.settings import Settings
+from hogo.store import migrate
+from hogo.store.engine import make_engine
+from hogo.vault.keys import KeyRing, ensure_keyring, load_master_key
+from hogo.vault.vault import Vault
+
+
+@dataclass(frozen=True)
+class Hogo:
+    """An open hogo: the policy, its compiled guard, and the services over one database."""
+
+    engine: Engine
+    policy: Policy
+    compiled: CompiledPolicy
+    vault: Vault
+    access: AccessService
+    subjects: SubjectService
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Hogo:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def open_hogo(
+    database_url: str,
+    policy_path: str | Path,
+    *,
+    settings: Settings | None = None,
+    clock: Clock = utc_now,
+) -> Hogo:
+    """Load and compile the policy, migrate the database, check the master key.
+
+    The master key comes from ``HOGO_MASTER_KEY`` or the key file of ``settings`` (``hogo
+    init`` creates one). A key that does not match the database fails here, in one line.
+    """
+    settings = settings or Settings()
+    policy = load_policy(Path(policy_path))
+    keyring = KeyRing(load_master_key(settings.master_key, settings.key_file))
+    engine = make_engine(database_url)
+    migrate.upgrade(engine)
+    with engine.begin() as connection:
+        ensure_keyring(connection, keyring)
+    compiled = compile_policy(policy)
+    vault = Vault(policy, keyring)
+    return Hogo(
+        engine=engine,
+        policy=policy,
+        compiled=compiled,
+        vault=vault,
+        access=AccessService(engine, compiled, vault, clock),
+        subjects=SubjectService(engine, policy, compiled, vault, clock),
+    )

@@ -1,0 +1,35 @@
+"""One audit entry per service operation, written in the operation's own transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Connection
+
+from hogo.audit.chain import append
+from hogo.audit.entry import AuditEntry
+from hogo.services.actor import Actor
+
+
+def record(
+    connection: Connection,
+    actor: Actor,
+    action: str,
+    *,
+    subject_id: int | None,
+    at: dt.datetime,
+    purpose: str | None = None,
+    detail: Mapping[str, Any] | None = None,
+) -> None:
+    """Append the entry; if it cannot be written, the caller's transaction fails with it."""
+    entry = AuditEntry(
+        actor=actor.id,
+        action=action,
+        subject_id=subject_id,
+        purpose=purpose,
+        detail={"role": actor.role, **(detail or {})},
+        at=at,
+    )
+    append(connection, [entry])

@@ -1,0 +1,74 @@
+"""Reading what the guard needs about a subject, inside the caller's transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, func, select
+
+from hogo.guard.compile import CompiledPolicy
+from hogo.guard.state import ConsentEvent, SubjectState
+from hogo.store.tables import consent_events, items
+from hogo.vault.items import SubjectRow
+
+
+def consent_ledger(connection: Connection, subject_id: int) -> list[ConsentEvent]:
+    rows = connection.execute(
+        select(
+            consent_events.c.purpose,
+            consent_events.c.action,
+            consent_events.c.version,
+            consent_events.c.by_guardian,
+            consent_events.c.recorded_at,
+        )
+        .where(consent_events.c.subject_id == subject_id)
+        .order_by(consent_events.c.id)
+    )
+    return [ConsentEvent(*row) for row in rows]
+
+
+def latest_retention(
+    connection: Connection, subject_id: int, categories: Sequence[str]
+) -> dict[str, dt.datetime | None]:
+    """Per category, the latest ``retain_until`` of the subject's active items.
+
+    A category with any item kept without a limit maps to ``None`` (not expired).
+    """
+    rows = connection.execute(
+        select(
+            items.c.category,
+            func.max(items.c.retain_until),
+            func.count(),
+            func.count(items.c.retain_until),
+        )
+        .where(
+            items.c.subject_id == subject_id,
+            items.c.category.in_(categories),
+            items.c.status == "active",
+        )
+        .group_by(items.c.category)
+    )
+    return {
+        category: (latest if limited == total else None)
+        for category, latest, total, limited in rows
+    }
+
+
+def subject_state(
+    connection: Connection,
+    compiled: CompiledPolicy,
+    record: SubjectRow,
+    categories: Sequence[str],
+    now: dt.datetime,
+) -> SubjectState:
+    """Fold the subject's row, consent ledger and item retention into a guard snapshot."""
+    return compiled.snapshot(
+        group=record.group,
+        status=record.status,
+        birth_date=record.birth_date,
+        jurisdiction=record.jurisdiction,
+        consent_events=consent_ledger(connection, record.id),
+        retain_until=latest_retention(connection, record.id, categories),
+        now=now,
+    )

@@ -1,0 +1,208 @@
+"""Registering subjects, storing their items and recording their consent, each audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Engine, insert, update
+
+from hogo.errors import ValidationFailed
+from hogo.guard.compile import CompiledPolicy
+from hogo.guard.state import ConsentAction, age_on
+from hogo.policy.model import Policy
+from hogo.services.access import Clock, utc_now
+from hogo.services.actor import Actor
+from hogo.services.auditing import record as record_audit
+from hogo.services.scope import require_scope
+from hogo.store.tables import consent_events, items, subjects
+from hogo.vault.items import NewItem, SubjectRow
+from hogo.vault.vault import Vault
+
+CONSENT_ACTIONS: tuple[ConsentAction, ...] = ("grant", "withdraw", "opt_out", "opt_in")
+
+
+class SubjectService:
+    """Writes about subjects. Reads of personal data go through :class:`AccessService`."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        policy: Policy,
+        compiled: CompiledPolicy,
+        vault: Vault,
+        clock: Clock = utc_now,
+    ) -> None:
+        self._engine = engine
+        self._policy = policy
+        self._compiled = compiled
+        self._vault = vault
+        self._clock = clock
+
+    def create(
+        self,
+        actor: Actor,
+        *,
+        group: str,
+        ref: str,
+        birth_date: dt.date | None = None,
+        jurisdiction: str | None = None,
+    ) -> int:
+        require_scope(self._policy, actor.role, group=group)
+        now = self._clock()
+        with self._engine.begin() as connection:
+            subject_id = self._vault.create_subject(
+                connection,
+                group=group,
+                ref=ref,
+                birth_date=birth_date,
+                jurisdiction=jurisdiction,
+                now=now,
+            )
+            record_audit(
+                connection,
+                actor,
+                "create_subject",
+                subject_id=subject_id,
+                at=now,
+                detail={"group": group},
+            )
+        return subject_id
+
+    def require_group(self, actor: Actor, group: str) -> None:
+        """Raise :class:`Forbidden` unless the actor's role covers the subject group."""
+        require_scope(self._policy, actor.role, group=group)
+
+    def get(self, subject_id: int) -> SubjectRow:
+        with self._engine.connect() as connection:
+            return self._vault.subject_row(connection, subject_id)
+
+    def store(self, actor: Actor, subject_id: int, new_items: Sequence[NewItem]) -> list[int]:
+        """Store items, all or nothing; the role must cover their categories and purposes."""
+        now = self._clock()
+        with self._engine.begin() as connection:
+            record = self._vault.subject_row(connection, subject_id)
+            require_scope(
+                self._policy,
+                actor.role,
+                group=record.group,
+                categories=[item.category for item in new_items],
+                purposes=[purpose for item in new_items for purpose in item.purposes],
+            )
+            ids = self._vault.add_items(connection, subject_id, new_items, now=now)
+            detail = {"categories": sorted({item.category for item in new_items})}
+            record_audit(connection, actor, "store", subject_id=subject_id, at=now, detail=detail)
+        return ids
+
+    def find(self, actor: Actor, kind: str, value: str) -> list[int]:
+        """Subjects with an item matching an e-mail address or phone number (blind index)."""
+        now = self._clock()
+        with self._engine.begin() as connection:
+            found = self._vault.find_subjects(connection, kind, value)
+            record_audit(
+                connection,
+                actor,
+                "find",
+                subject_id=None,
+                at=now,
+                detail={"kind": kind, "found": len(found)},
+            )
+        return found
+
+    def record_consent(
+        self,
+        actor: Actor,
+        subject_id: int,
+        *,
+        purpose: str,
+        action: ConsentAction,
+        version: str | None = None,
+        by_guardian: bool = False,
+        guardian_name: str | None = None,
+        method: str = "api",
+    ) -> None:
+        """Append a consent event (G-02); a minor's grant needs a guardian (R-10, G-03)."""
+        now = self._clock()
+        with self._engine.begin() as connection:
+            record = self._vault.subject_row(connection, subject_id)
+            self._check_consent(record, purpose, action, by_guardian, guardian_name, now)
+            connection.execute(
+                insert(consent_events).values(
+                    subject_id=subject_id,
+                    purpose=purpose,
+                    action=action,
+                    version=version or self._policy.purposes[purpose].consent_version,
+                    by_guardian=by_guardian,
+                    guardian_name=guardian_name,
+                    method=method,
+                    recorded_at=now,
+                )
+            )
+            record_audit(
+                connection,
+                actor,
+                "consent",
+                subject_id=subject_id,
+                at=now,
+                purpose=purpose,
+                detail={"action": action, "by_guardian": by_guardian},
+            )
+
+    def set_status(self, actor: Actor, subject_id: int, status: str) -> None:
+        """Suspend use, lift a suspension, or erase (crypto-shred: the data key is destroyed)."""
+        if status not in ("active", "suspended", "erased"):
+            raise ValidationFailed(
+                f"unknown status {status!r}; expected active, suspended or erased"
+            )
+        now = self._clock()
+        with self._engine.begin() as connection:
+            record = self._vault.subject_row(connection, subject_id)
+            require_scope(self._policy, actor.role, group=record.group)
+            if record.status == "erased":
+                raise ValidationFailed(f"subject {subject_id} is erased; its status cannot change")
+            values: dict[str, Any] = {"status": status, "updated_at": now}
+            if status == "erased":
+                values["wrapped_key"] = b""
+                connection.execute(
+                    update(items).where(items.c.subject_id == subject_id).values(status="erased")
+                )
+            connection.execute(update(subjects).where(subjects.c.id == subject_id).values(**values))
+            record_audit(
+                connection,
+                actor,
+                "status",
+                subject_id=subject_id,
+                at=now,
+                detail={"status": status},
+            )
+
+    def _is_minor(self, record: SubjectRow, today: dt.date) -> bool:
+        """Below the guardian-consent age of the subject's jurisdiction (R-10, G-03)."""
+        if record.birth_date is None:
+            return False
+        return age_on(record.birth_date, today) < self._compiled.age_threshold(record.jurisdiction)
+
+    def _check_consent(
+        self,
+        record: SubjectRow,
+        purpose: str,
+        action: str,
+        by_guardian: bool,
+        guardian_name: str | None,
+        now: dt.datetime,
+    ) -> None:
+        declared = self._policy.purposes.get(purpose)
+        if declared is None or record.group not in declared.groups:
+            raise ValidationFailed(
+                f"purpose {purpose!r} is not declared for subject group {record.group!r}"
+            )
+        if action not in CONSENT_ACTIONS:
+            raise ValidationFailed(f"unknown consent action {action!r}")
+        if by_guardian and not guardian_name:
+            raise ValidationFailed("a guardian's consent needs the guardian's name")
+        if action == "grant" and not by_guardian and self._is_minor(record, now.date()):
+            raise ValidationFailed(
+                "guardian_consent_required: the subject is a minor, so consent must come "
+                "from a person with parental authority"
+            )
