@@ -2,19 +2,25 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-stamp
+RUNTIME := $(VENV)/.runtime-stamp
+STAMP := $(VENV)/.dev-stamp
 HOGO_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export HOGO_TEST_POSTGRES_URL
 
-.PHONY: demo test test-fast bench lint fix clean
+.PHONY: demo test test-fast test-browser bench lint fix clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+# The demo needs only hogo itself; tests, lint and benchmarks add the dev and bench extras.
+$(RUNTIME): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $(RUNTIME)
+
+$(STAMP): $(RUNTIME)
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(RUNTIME)
 	$(VENV)/bin/hogo demo
 
 test: $(STAMP)
@@ -22,6 +28,9 @@ test: $(STAMP)
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -n 2 -m "not slow and not browser and not postgres"
+
+test-browser: $(STAMP)
+	$(PY) -m pytest -m browser
 
 bench: $(STAMP)
 	$(PY) bench/run.py

@@ -16,7 +16,7 @@ __all__ = ["open"]
 def __getattr__(name: str) -> Any:
     if name == "open":
         # Deferred on purpose: hogo.runtime pulls in SQLAlchemy, numpy and cryptography.
-        from hogo.runtime import open_hogo  # noqa: PLC0415
+        from hogo.runtime import open_hogo
 
         return open_hogo
     raise AttributeError(f"module 'hogo' has no attribute {name!r}")
