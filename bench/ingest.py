@@ -2,9 +2,9 @@
 
 Both sides write ``--subjects`` subjects with ten items each, ``--batch`` subjects per
 transaction, into fresh SQLite files migrated with hogo's own migrations (the same tables and
-indexes) and opened with the same PRAGMAs (WAL, synchronous=NORMAL, foreign keys, busy
-timeout). The vault side encrypts every value under a per-subject data key, wraps the data
-keys, and blind-indexes the e-mail and phone items; the raw side stores the values as they are.
+indexes) and opened with the same PRAGMAs (hogo.store.engine.SQLITE_PRAGMAS). The vault
+side encrypts every value under a per-subject data key, wraps the data keys, and
+blind-indexes the e-mail and phone items; the raw side stores the values as they are.
 Inputs are generated before each timed transaction, outside the timing.
 
     .venv/bin/python bench/ingest.py                  # 1,000,000 subjects, 10,000,000 items
@@ -31,7 +31,7 @@ from typing import Any
 
 from hogo.policy.model import Policy
 from hogo.store import migrate
-from hogo.store.engine import make_engine
+from hogo.store.engine import SQLITE_PRAGMAS, make_engine
 from hogo.vault.items import NewItem, NewSubject
 from hogo.vault.keys import KeyRing, ensure_keyring
 from hogo.vault.vault import Vault
@@ -54,12 +54,6 @@ CATEGORIES = (
     "gender",
     "member_id",
     "note",
-)
-PRAGMAS = (
-    "PRAGMA journal_mode=WAL",
-    "PRAGMA synchronous=NORMAL",
-    "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=10000",
 )
 
 
@@ -203,7 +197,7 @@ def raw_rows(numbers: range) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...
 def bench_raw(path: Path, subjects: int, size: int, report: Callable[[str], None]) -> Run:
     fresh_database(path)
     connection = sqlite3.connect(path)
-    for pragma in PRAGMAS:
+    for pragma in SQLITE_PRAGMAS:
         connection.execute(pragma)
     seconds = 0.0
     for numbers in batches(subjects, size):

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -105,7 +106,13 @@ items = Table(
     Column("retain_until", UTCDateTime(), nullable=True),
     Column("status", String(16), nullable=False),  # active | erased | expired
     Index("ix_items_subject_category", "subject_id", "category"),
-    Index("ix_items_blind_index", "blind_index"),
+    # Only e-mail and phone items carry a blind index: the others stay out of the index.
+    Index(
+        "ix_items_blind_index",
+        "blind_index",
+        sqlite_where=text("blind_index IS NOT NULL"),
+        postgresql_where=text("blind_index IS NOT NULL"),
+    ),
 )
 
 consent_events = Table(
