@@ -280,6 +280,8 @@ def main() -> None:
     def report(line: str) -> None:
         print(f"\r{line}", end="", file=sys.stderr, flush=True)
 
+    if args.workdir is not None:
+        args.workdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=args.workdir) as work:
         vault = bench_vault(Path(work) / "vault.db", args.subjects, args.batch, report)
         raw = bench_raw(Path(work) / "raw.db", args.subjects, args.batch, report)
