@@ -6,28 +6,16 @@ check could not run (no database, no audit table, a database error). Output is o
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
 from hogo.audit.chain import verify as verify_chain
-from hogo.cli.common import one_line_errors, open_existing
+from hogo.cli.common import DatabaseUrl, group_app, one_line_errors, open_existing
 from hogo.settings import Settings
 
 EXIT_BROKEN = 1
 EXIT_ERROR = 2
 
-audit_app = typer.Typer(
-    help="Check the hash-chained audit log.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
-DatabaseUrl = Annotated[
-    str | None,
-    typer.Option("--database-url", help="Database URL (default: HOGO_DATABASE_URL)."),
-]
+audit_app = group_app("Check the hash-chained audit log.")
 
 
 @audit_app.callback()

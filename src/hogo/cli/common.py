@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Annotated
 
 import pydantic
 import typer
@@ -13,6 +14,21 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from hogo.errors import HogoError, NotFound
 from hogo.store.engine import make_engine, normalise_url
+
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option("--database-url", help="Database URL (default: HOGO_DATABASE_URL)."),
+]
+
+
+def group_app(help_text: str) -> typer.Typer:
+    """A command group as every ``hogo`` group is: help without arguments, no tracebacks."""
+    return typer.Typer(
+        help=help_text,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
 
 
 def open_existing(url: str) -> Engine:

@@ -15,23 +15,13 @@ from typing import Annotated
 import typer
 
 from hogo.auth.keys import KeyInfo, create_key, list_keys, revoke_key
-from hogo.cli.common import one_line_errors, open_existing
+from hogo.cli.common import DatabaseUrl, group_app, one_line_errors, open_existing
 from hogo.policy.load import load_policy
 from hogo.settings import Settings
 
 EXIT_ERROR = 1
 
-keys_app = typer.Typer(
-    help="API keys, each bound to one role of the policy.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
-DatabaseUrl = Annotated[
-    str | None,
-    typer.Option("--database-url", help="Database URL (default: HOGO_DATABASE_URL)."),
-]
+keys_app = group_app("API keys, each bound to one role of the policy.")
 
 
 @keys_app.command()
