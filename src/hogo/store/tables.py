@@ -154,3 +154,38 @@ api_keys = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Column("revoked_at", UTCDateTime(), nullable=True),
 )
+
+requests = Table(
+    "requests",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("subject_id", BigId, ForeignKey("subjects.id"), nullable=False),
+    Column("kind", String(32), nullable=False),  # purpose_notice | disclosure | …
+    Column("status", String(32), nullable=False),  # received | verified | in_progress | …
+    Column("regime", String(8), nullable=False),  # appi | gdpr: which deadlines apply
+    Column("ground", String(64), nullable=True),  # the A35 ground of a suspension request
+    Column("fee_jpy", Integer, nullable=False),  # A38: only for notice and disclosure
+    Column("received_at", UTCDateTime(), nullable=False),
+    Column("due_at", Date, nullable=False),
+    Column("may_sue_from", Date, nullable=True),  # APPI A39; none under the GDPR
+    Column("extended_due_at", Date, nullable=True),  # GDPR Art. 12(3) extension (G-05)
+    Column("extension_notice_at", UTCDateTime(), nullable=True),
+    Column("closed_at", UTCDateTime(), nullable=True),
+    Column("decision_ground", String(64), nullable=True),  # why refused or partly done
+    Column("reason", Text, nullable=True),
+    Column("details", JSON, nullable=False),
+    Index("ix_requests_status_due", "status", "due_at"),
+)
+
+request_events = Table(
+    "request_events",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("request_id", BigId, ForeignKey("requests.id"), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("from_status", String(32), nullable=True),  # none for the arrival
+    Column("to_status", String(32), nullable=False),
+    Column("detail", JSON, nullable=False),
+    Index("ix_request_events_request_id", "request_id"),
+)

@@ -1,0 +1,1 @@
+"""Data-subject rights requests: due dates (``deadlines``) and workflow (``requests``)."""

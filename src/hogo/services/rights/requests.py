@@ -1,0 +1,400 @@
+"""Rights requests from receipt to answer, each step checked, recorded and audited.
+
+A request moves ``received → verified → in_progress → fulfilled | partially_fulfilled``, and
+may be ``refused`` from any open state. Every step appends a row to the ``request_events``
+ledger and an audit entry, in the same transaction as the change of state. Due dates come from
+:mod:`hogo.services.rights.deadlines` and the policy's ``rights`` section.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
+from sqlalchemy import Connection, Engine, Row, func, insert, select, update
+
+from hogo.errors import Conflict, NotFound, ValidationFailed
+from hogo.policy.model import Policy, RightKind
+from hogo.services.access import Clock, utc_now
+from hogo.services.actor import Actor
+from hogo.services.auditing import record as record_audit
+from hogo.services.rights import deadlines
+from hogo.services.rights.deadlines import REGIMES, Regime
+from hogo.store.tables import request_events, requests, subjects
+
+RequestKind = RightKind | Literal["consent_withdrawal"]
+REQUEST_KINDS: tuple[str, ...] = (*get_args(RightKind), "consent_withdrawal")
+Status = Literal[
+    "received", "verified", "in_progress", "fulfilled", "partially_fulfilled", "refused"
+]
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "received": ("verified", "refused"),
+    "verified": ("in_progress", "refused"),
+    "in_progress": ("fulfilled", "partially_fulfilled", "refused"),
+}
+CLOSED = ("fulfilled", "partially_fulfilled", "refused")
+FEE_KINDS = ("purpose_notice", "disclosure", "provision_records")  # A38 (R-45)
+GDPR_ONLY_KINDS = ("portability", "restriction")  # Art. 20, Art. 18: no APPI counterpart
+ALWAYS_OFFERED = ("consent_withdrawal",)  # withdrawing must stay as easy as consenting
+
+# APPI A35 grounds (R-42); the last three are the 2022 grounds of A35(5).
+A35_2022_GROUNDS = ("no_longer_needed", "reportable_leak", "rights_at_risk")
+A35_GROUNDS: dict[str, tuple[str, ...]] = {
+    "suspension": ("a18_beyond_purpose", "a19_improper_use", "a20_improper_acquisition"),
+    "erasure": ("a18_beyond_purpose", "a19_improper_use", "a20_improper_acquisition"),
+    "provision_stop": ("a27_provision_without_consent", "a28_foreign_provision"),
+}
+DECISION_GROUNDS = (
+    "harm_to_person_or_others",  # A33(2)(i)
+    "serious_business_hindrance",  # A33(2)(ii)
+    "violation_of_other_laws",  # A33(2)(iii)
+    "purpose_notice_exception",  # A32(2): already clear, or A21(4)(i)–(iii)
+    "content_not_untrue",  # A34: nothing to correct
+    "no_statutory_ground",  # A35: the ground is not made out
+    "alternative_measure",  # A35(2),(4),(6): compliance very costly or difficult
+    "data_not_held",
+    "identity_not_verified",  # R-44
+    "manifestly_unfounded",  # GDPR Art. 12(5)
+    "excessive",  # GDPR Art. 12(5)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RightsRequest:
+    """A request as stored, with its due dates."""
+
+    id: int
+    subject_id: int
+    kind: str
+    status: str
+    regime: str
+    ground: str | None
+    fee_jpy: int
+    received_at: dt.datetime
+    due_at: dt.date
+    may_sue_from: dt.date | None
+    extended_due_at: dt.date | None
+    extension_notice_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    decision_ground: str | None
+    reason: str | None
+    details: dict[str, Any]
+
+    @property
+    def effective_due(self) -> dt.date:
+        """The due date in force: the extended one once a GDPR extension is recorded."""
+        return self.extended_due_at or self.due_at
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in CLOSED
+
+    def litigation_possible(self, on: dt.date) -> bool:
+        """R-46: the person may sue the company over this request on that day (APPI A39)."""
+        return self.may_sue_from is not None and on >= self.may_sue_from
+
+
+@dataclass(frozen=True, slots=True)
+class RequestEvent:
+    """One row of the append-only ``request_events`` ledger."""
+
+    at: dt.datetime
+    actor: str
+    from_status: str | None
+    to_status: str
+    detail: dict[str, Any]
+
+
+def _to_request(row: Row[Any]) -> RightsRequest:
+    return RightsRequest(**{name: getattr(row, name) for name in RightsRequest.__slots__})
+
+
+def _required_text(value: str | None, what: str) -> str:
+    if value is None or not value.strip():
+        raise ValidationFailed(f"{what} needs a reason (APPI A36, GDPR Art. 12(4); R-43)")
+    return value.strip()
+
+
+def _check_decision_ground(ground: str | None) -> str:
+    if ground not in DECISION_GROUNDS:
+        raise ValidationFailed(
+            f"unknown decision ground {ground!r}; expected one of {', '.join(DECISION_GROUNDS)}"
+        )
+    return ground
+
+
+def check_submission(
+    policy: Policy, kind: str, regime: str, fee_jpy: int, ground: str | None
+) -> None:
+    """Raise :class:`ValidationFailed` unless the policy and the law allow this request."""
+    if regime not in REGIMES:
+        raise ValidationFailed(f"unknown regime {regime!r}; expected appi or gdpr")
+    if kind not in REQUEST_KINDS:
+        raise ValidationFailed(
+            f"unknown request kind {kind!r}; expected {', '.join(REQUEST_KINDS)}"
+        )
+    if kind not in policy.rights.offered and kind not in ALWAYS_OFFERED:
+        raise ValidationFailed(f"the policy does not offer {kind!r} requests")
+    if regime == "appi" and kind in GDPR_ONLY_KINDS:
+        raise ValidationFailed(f"{kind!r} is a GDPR right; the APPI has no such request")
+    _check_fee(policy, kind, regime, fee_jpy)
+    _check_a35_ground(kind, regime, ground)
+
+
+def _check_fee(policy: Policy, kind: str, regime: str, fee_jpy: int) -> None:
+    """R-45 (A38): a fee only for purpose notice and disclosure, at most the published one."""
+    if fee_jpy < 0:
+        raise ValidationFailed("a fee cannot be negative")
+    if fee_jpy == 0:
+        return
+    if regime == "gdpr":
+        raise ValidationFailed("GDPR requests are free (Art. 12(5); G-05)")
+    if kind not in FEE_KINDS:
+        raise ValidationFailed(
+            f"no fee may be charged for a {kind!r} request; APPI A38 allows one only for "
+            f"{', '.join(FEE_KINDS)} (R-45)"
+        )
+    published = next((fee for name, fee in policy.rights.fees_jpy.items() if name == kind), 0)
+    if fee_jpy > published:
+        raise ValidationFailed(
+            f"fee {fee_jpy} JPY exceeds the published fee of {published} JPY for {kind!r}"
+        )
+
+
+def _check_a35_ground(kind: str, regime: str, ground: str | None) -> None:
+    """R-42: an APPI suspension, erasure or provision stop names its A35 ground."""
+    if regime != "appi" or kind not in A35_GROUNDS:
+        if ground is not None:
+            raise ValidationFailed(f"a ground applies to APPI A35 requests only, not {kind!r}")
+        return
+    allowed = (*A35_GROUNDS[kind], *A35_2022_GROUNDS)
+    if ground not in allowed:
+        raise ValidationFailed(
+            f"a {kind!r} request needs an A35 ground: one of {', '.join(allowed)}"
+        )
+
+
+class RequestService:
+    """Receives rights requests and moves them through their workflow."""
+
+    def __init__(self, engine: Engine, policy: Policy, clock: Clock = utc_now) -> None:
+        self._engine = engine
+        self._policy = policy
+        self._clock = clock
+
+    def submit(
+        self,
+        actor: Actor,
+        subject_id: int,
+        kind: RequestKind,
+        regime: Regime,
+        *,
+        fee_jpy: int = 0,
+        ground: str | None = None,
+        details: Mapping[str, Any] | None = None,
+    ) -> int:
+        """Record the arrival of a request and its due dates; returns its id."""
+        check_submission(self._policy, kind, regime, fee_jpy, ground)
+        now = self._clock()
+        arrival = deadlines.arrival_date(now, regime)
+        values = {
+            "subject_id": subject_id,
+            "kind": kind,
+            "status": "received",
+            "regime": regime,
+            "ground": ground,
+            "fee_jpy": fee_jpy,
+            "received_at": now,
+            "due_at": deadlines.due_date(arrival, regime, self._policy.rights.deadline_days),
+            "may_sue_from": deadlines.may_sue_from(arrival) if regime == "appi" else None,
+            "details": dict(details or {}),
+        }
+        with self._engine.begin() as connection:
+            self._require_subject(connection, subject_id)
+            inserted = insert(requests).values(values).returning(requests.c.id)
+            request_id = int(connection.execute(inserted).scalar_one())
+            detail = {"kind": kind, "regime": regime, "ground": ground, "fee_jpy": fee_jpy}
+            self._log(connection, actor, request_id, subject_id, None, "received", now, detail)
+        return request_id
+
+    def verify(self, actor: Actor, request_id: int) -> None:
+        """The requester's identity (or the agent's authority) is confirmed (R-44)."""
+        self._move(actor, request_id, "verified", {})
+
+    def start(self, actor: Actor, request_id: int) -> None:
+        self._move(actor, request_id, "in_progress", {})
+
+    def fulfil(
+        self,
+        actor: Actor,
+        request_id: int,
+        *,
+        partial_reason: str | None = None,
+        ground: str | None = None,
+    ) -> None:
+        """Close as done; partly done (an action other than the one asked) needs a reason (R-43)."""
+        if partial_reason is None and ground is None:
+            self._move(actor, request_id, "fulfilled", {})
+            return
+        reason = _required_text(partial_reason, "a partial fulfilment")
+        decision = _check_decision_ground(ground)
+        values = {"reason": reason, "decision_ground": decision}
+        self._move(actor, request_id, "partially_fulfilled", values)
+
+    def refuse(self, actor: Actor, request_id: int, reason: str, ground: str) -> None:
+        """Close as refused, with the reason and its ground (R-43, R-39, D27)."""
+        values = {
+            "reason": _required_text(reason, "a refusal"),
+            "decision_ground": _check_decision_ground(ground),
+        }
+        self._move(actor, request_id, "refused", values)
+
+    def extend(self, actor: Actor, request_id: int, reason: str) -> None:
+        """G-05: extend a GDPR request by two months; the notice must fall in the first month."""
+        text = _required_text(reason, "an extension")
+        now = self._clock()
+        with self._engine.begin() as connection:
+            request = self._load(connection, request_id)
+            self._check_extension(request, now)
+            arrival = deadlines.arrival_date(request.received_at, "gdpr")
+            values = {
+                "extended_due_at": deadlines.gdpr_extended_due(arrival),
+                "extension_notice_at": now,
+            }
+            self._update(connection, request, request.status, values)
+            detail = {"reason": text, "extended_due_at": values["extended_due_at"].isoformat()}
+            self._log(
+                connection,
+                actor,
+                request_id,
+                request.subject_id,
+                request.status,
+                request.status,
+                now,
+                detail,
+                action="request_extend",
+            )
+
+    def get(self, request_id: int) -> RightsRequest:
+        with self._engine.connect() as connection:
+            return self._load(connection, request_id)
+
+    def list_open(self) -> list[RightsRequest]:
+        """Open requests, the one due first at the top."""
+        due = func.coalesce(requests.c.extended_due_at, requests.c.due_at)
+        query = (
+            select(requests).where(requests.c.status.not_in(CLOSED)).order_by(due, requests.c.id)
+        )
+        with self._engine.connect() as connection:
+            return [_to_request(row) for row in connection.execute(query)]
+
+    def history(self, request_id: int) -> list[RequestEvent]:
+        """The request's events, oldest first."""
+        query = (
+            select(request_events)
+            .where(request_events.c.request_id == request_id)
+            .order_by(request_events.c.id)
+        )
+        with self._engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return [
+            RequestEvent(row.at, row.actor, row.from_status, row.to_status, row.detail)
+            for row in rows
+        ]
+
+    def _move(self, actor: Actor, request_id: int, to: Status, values: Mapping[str, Any]) -> None:
+        """Check the transition, then change the state, append the event and audit it."""
+        now = self._clock()
+        with self._engine.begin() as connection:
+            request = self._load(connection, request_id)
+            if to not in TRANSITIONS.get(request.status, ()):
+                raise Conflict(
+                    f"request {request_id} is {request.status}; it cannot become {to}",
+                    from_status=request.status,
+                    to_status=to,
+                )
+            changes = {"status": to, **values}
+            if to in CLOSED:
+                changes["closed_at"] = now
+            if to == "refused" and request.may_sue_from is not None:
+                # D17: after a refusal the person need not wait out the two weeks (A39(1)).
+                changes["may_sue_from"] = min(
+                    request.may_sue_from, deadlines.arrival_date(now, "appi")
+                )
+            self._update(connection, request, request.status, changes)
+            detail = {key: value for key, value in values.items() if value is not None}
+            self._log(
+                connection, actor, request_id, request.subject_id, request.status, to, now, detail
+            )
+
+    def _update(
+        self,
+        connection: Connection,
+        request: RightsRequest,
+        expected_status: str,
+        values: Mapping[str, Any],
+    ) -> None:
+        """Update only if nobody moved the request meanwhile."""
+        result = connection.execute(
+            update(requests)
+            .where(requests.c.id == request.id, requests.c.status == expected_status)
+            .values(**values)
+        )
+        if result.rowcount != 1:
+            raise Conflict(f"request {request.id} changed while being updated; try again")
+
+    def _check_extension(self, request: RightsRequest, now: dt.datetime) -> None:
+        if request.regime != "gdpr":
+            raise ValidationFailed("only GDPR requests can be extended (Art. 12(3); G-05)")
+        if not request.is_open:
+            raise Conflict(f"request {request.id} is {request.status}; it cannot be extended")
+        if request.extended_due_at is not None:
+            raise Conflict(f"request {request.id} is already extended")
+        arrival = deadlines.arrival_date(request.received_at, "gdpr")
+        if not deadlines.extension_allowed(arrival, deadlines.arrival_date(now, "gdpr")):
+            raise ValidationFailed(
+                f"request {request.id} was due on {request.due_at.isoformat()}: an extension "
+                "must be notified within the first month (GDPR Art. 12(3); G-05)"
+            )
+
+    def _log(
+        self,
+        connection: Connection,
+        actor: Actor,
+        request_id: int,
+        subject_id: int,
+        from_status: str | None,
+        to_status: str,
+        now: dt.datetime,
+        detail: Mapping[str, Any],
+        *,
+        action: str = "request",
+    ) -> None:
+        """Append the event to the ledger and the audit entry, in the caller's transaction."""
+        connection.execute(
+            insert(request_events).values(
+                request_id=request_id,
+                at=now,
+                actor=actor.id,
+                from_status=from_status,
+                to_status=to_status,
+                detail=dict(detail),
+            )
+        )
+        audit = {"request_id": request_id, "from": from_status, "to": to_status, **detail}
+        record_audit(connection, actor, action, subject_id=subject_id, at=now, detail=audit)
+
+    @staticmethod
+    def _load(connection: Connection, request_id: int) -> RightsRequest:
+        row = connection.execute(select(requests).where(requests.c.id == request_id)).first()
+        if row is None:
+            raise NotFound(f"no request {request_id}")
+        return _to_request(row)
+
+    @staticmethod
+    def _require_subject(connection: Connection, subject_id: int) -> None:
+        found = connection.execute(select(subjects.c.id).where(subjects.c.id == subject_id))
+        if found.first() is None:
+            raise NotFound(f"no subject {subject_id}")
