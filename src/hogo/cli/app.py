@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "policy": ("hogo.cli.policy:policy_app", "Check and show policy files."),
     "keys": ("hogo.cli.keys:keys_app", "Create, list and revoke API keys bound to roles."),
     "audit": ("hogo.cli.audit:audit_app", "Verify the hash-chained audit log."),
+    "requests": ("hogo.cli.requests:requests_app", "Work the queue of rights requests."),
     "serve": ("hogo.cli.serve:serve", "Serve the API and pages over a database."),
     "demo": ("hogo.cli.demo:demo", "Seed policy + synthetic subjects + the server on localhost."),
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,14 @@ DatabaseUrl = Annotated[
     str | None,
     typer.Option("--database-url", help="Database URL (default: HOGO_DATABASE_URL)."),
 ]
+
+
+def cli_actor_id() -> str:
+    """The audit actor of a command: the operating-system user who ran it, when known."""
+    try:
+        return f"cli:{getpass.getuser()}"[:200]
+    except (OSError, KeyError):
+        return "cli"
 
 
 def group_app(help_text: str) -> typer.Typer:

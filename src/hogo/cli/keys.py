@@ -7,7 +7,6 @@ its argon2id hash is stored. Errors are one line on stderr with exit code 1.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
@@ -15,7 +14,13 @@ from typing import Annotated
 import typer
 
 from hogo.auth.keys import KeyInfo, create_key, list_keys, revoke_key
-from hogo.cli.common import DatabaseUrl, group_app, one_line_errors, open_existing
+from hogo.cli.common import (
+    DatabaseUrl,
+    cli_actor_id,
+    group_app,
+    one_line_errors,
+    open_existing,
+)
 from hogo.policy.load import load_policy
 from hogo.settings import Settings
 
@@ -41,7 +46,12 @@ def create(
         try:
             with engine.begin() as connection:
                 key = create_key(
-                    connection, role, label=label, roles_known=roles, now=_now(), actor=_actor()
+                    connection,
+                    role,
+                    label=label,
+                    roles_known=roles,
+                    now=_now(),
+                    actor=cli_actor_id(),
                 )
         finally:
             engine.dispose()
@@ -73,7 +83,7 @@ def revoke(
         engine = open_existing(database_url or Settings().database_url)
         try:
             with engine.begin() as connection:
-                revoke_key(connection, key_id, _now(), actor=_actor())
+                revoke_key(connection, key_id, _now(), actor=cli_actor_id())
         finally:
             engine.dispose()
     typer.echo(f"API key {key_id} revoked")
@@ -100,11 +110,3 @@ def _when(value: dt.datetime | None) -> str:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def _actor() -> str:
-    """The audit actor: the operating-system user who ran the command, when known."""
-    try:
-        return f"cli:{getpass.getuser()}"[:200]
-    except (OSError, KeyError):
-        return "cli"

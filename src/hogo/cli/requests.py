@@ -1,0 +1,151 @@
+"""``hogo requests``: the privacy office's queue of rights requests, from the terminal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from hogo.cli.common import DatabaseUrl, cli_actor_id, group_app, one_line_errors
+from hogo.runtime import open_hogo
+from hogo.services.actor import Actor
+from hogo.services.rights.requests import RequestService, RightsRequest
+from hogo.settings import Settings
+
+requests_app = group_app("Work the queue of rights requests (APPI A32–A39, GDPR Arts 12–22).")
+console = Console()
+
+PolicyPath = Annotated[
+    Path | None, typer.Option("--policy", help="Policy file (default: HOGO_POLICY_PATH).")
+]
+Role = Annotated[str, typer.Option("--role", help="The policy role you act in.")]
+RequestId = Annotated[int, typer.Argument(help="The request's id.")]
+
+
+@contextmanager
+def _service(database_url: str | None, policy: Path | None) -> Iterator[RequestService]:
+    settings = Settings()
+    hogo = open_hogo(
+        database_url or settings.database_url, policy or settings.policy_path, settings=settings
+    )
+    try:
+        yield RequestService(hogo.engine, hogo.policy)
+    finally:
+        hogo.close()
+
+
+def _actor(role: str) -> Actor:
+    return Actor(id=cli_actor_id(), role=role)
+
+
+def _due_cell(request: RightsRequest, today: dt.date) -> str:
+    due = request.effective_due.isoformat()
+    return f"[bold red]{due} overdue[/bold red]" if request.effective_due < today else due
+
+
+@requests_app.command("list")
+def list_requests(database_url: DatabaseUrl = None, policy: PolicyPath = None) -> None:
+    """Open requests, the most urgent first; overdue ones in red (D16, D26)."""
+    with one_line_errors(), _service(database_url, policy) as service:
+        queue = service.list_open()
+    today = dt.datetime.now(dt.UTC).date()
+    table = Table("id", "kind", "regime", "status", "subject", "received", "due", "may sue from")
+    for request in queue:
+        table.add_row(
+            str(request.id),
+            request.kind,
+            request.regime,
+            request.status,
+            str(request.subject_id),
+            request.received_at.date().isoformat(),
+            _due_cell(request, today),
+            request.may_sue_from.isoformat() if request.may_sue_from else "—",
+        )
+    console.print(table if queue else "No open requests.")
+
+
+@requests_app.command()
+def show(
+    request_id: RequestId, database_url: DatabaseUrl = None, policy: PolicyPath = None
+) -> None:
+    """One request with its timeline."""
+    with one_line_errors(), _service(database_url, policy) as service:
+        request = service.get(request_id)
+        events = service.history(request_id)
+    console.print(
+        f"request {request.id}: {request.kind} ({request.regime}) for subject "
+        f"{request.subject_id}, {request.status}; due {request.effective_due}"
+        + (f", may sue from {request.may_sue_from}" if request.may_sue_from else "")
+        + (f"; reason: {request.reason} ({request.decision_ground})" if request.reason else ""),
+        soft_wrap=True,
+    )
+    for event in events:
+        console.print(
+            f"  {event.at.isoformat(timespec='seconds')}  {event.actor}  "
+            f"{event.from_status or '—'} → {event.to_status}",
+            soft_wrap=True,
+        )
+
+
+@requests_app.command()
+def verify(
+    request_id: RequestId,
+    role: Role = "privacy_office",
+    database_url: DatabaseUrl = None,
+    policy: PolicyPath = None,
+) -> None:
+    """Record that the requester's identity or authority was checked (R-44)."""
+    with one_line_errors(), _service(database_url, policy) as service:
+        service.verify(_actor(role), request_id)
+    typer.echo(f"request {request_id} verified")
+
+
+@requests_app.command()
+def start(
+    request_id: RequestId,
+    role: Role = "privacy_office",
+    database_url: DatabaseUrl = None,
+    policy: PolicyPath = None,
+) -> None:
+    """Take a verified request into work."""
+    with one_line_errors(), _service(database_url, policy) as service:
+        service.start(_actor(role), request_id)
+    typer.echo(f"request {request_id} in progress")
+
+
+@requests_app.command()
+def fulfil(
+    request_id: RequestId,
+    partial_reason: Annotated[
+        str | None, typer.Option(help="Why only part was done (makes it partially fulfilled).")
+    ] = None,
+    ground: Annotated[str | None, typer.Option(help="The ground for a partial action.")] = None,
+    role: Role = "privacy_office",
+    database_url: DatabaseUrl = None,
+    policy: PolicyPath = None,
+) -> None:
+    """Close a request as done, or as partly done with a reason and ground (R-43)."""
+    with one_line_errors(), _service(database_url, policy) as service:
+        service.fulfil(_actor(role), request_id, partial_reason=partial_reason, ground=ground)
+    typer.echo(f"request {request_id} {'partially ' if partial_reason else ''}fulfilled")
+
+
+@requests_app.command()
+def refuse(
+    request_id: RequestId,
+    reason: Annotated[str, typer.Option(help="The reason told to the requester (R-43).")],
+    ground: Annotated[str, typer.Option(help="The statutory ground of the refusal.")],
+    role: Role = "privacy_office",
+    database_url: DatabaseUrl = None,
+    policy: PolicyPath = None,
+) -> None:
+    """Refuse a request, with the reason and its ground (R-43, D27)."""
+    with one_line_errors(), _service(database_url, policy) as service:
+        service.refuse(_actor(role), request_id, reason, ground)
+    typer.echo(f"request {request_id} refused")

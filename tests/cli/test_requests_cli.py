@@ -1,0 +1,88 @@
+"""``hogo requests``: the queue and its decisions from the terminal (D16, R-43, R-46)."""
+
+from __future__ import annotations
+
+import base64
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hogo.cli.app import app
+from hogo.runtime import open_hogo
+from hogo.services.actor import Actor
+from hogo.services.rights.requests import RequestService
+from hogo.settings import Settings
+
+POLICY = Path(__file__).parents[2] / "examples" / "policy.yaml"
+OFFICE = Actor("test", "privacy_office")
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {
+        "HOGO_DATABASE_URL": f"sqlite:///{tmp_path / 'hogo.db'}",
+        "HOGO_MASTER_KEY": base64.b64encode(os.urandom(32)).decode(),
+        "HOGO_POLICY_PATH": str(POLICY),
+        "COLUMNS": "200",
+    }
+
+
+@pytest.fixture
+def request_id(env: dict[str, str]) -> int:
+    settings = Settings(master_key=env["HOGO_MASTER_KEY"])
+    with open_hogo(env["HOGO_DATABASE_URL"], POLICY, settings=settings) as hogo:
+        subject = hogo.subjects.create(OFFICE, group="customers", ref="cli-1")
+        return RequestService(hogo.engine, hogo.policy).submit(
+            OFFICE, subject, "disclosure", "appi"
+        )
+
+
+def test_list_shows_due_and_may_sue_dates_D16_D17(env: dict[str, str], request_id: int) -> None:
+    result = CliRunner().invoke(app, ["requests", "list"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "disclosure" in result.output
+    settings = Settings(master_key=env["HOGO_MASTER_KEY"])
+    with open_hogo(env["HOGO_DATABASE_URL"], POLICY, settings=settings) as hogo:
+        stored = RequestService(hogo.engine, hogo.policy).get(request_id)
+    assert stored.may_sue_from is not None
+    assert stored.due_at.isoformat() in result.output
+    assert stored.may_sue_from.isoformat() in result.output
+
+
+def test_refusal_needs_a_reason_R43(env: dict[str, str], request_id: int) -> None:
+    runner = CliRunner()
+    for step in ("verify", "start"):
+        assert runner.invoke(app, ["requests", step, str(request_id)], env=env).exit_code == 0
+    missing = runner.invoke(
+        app,
+        ["requests", "refuse", str(request_id), "--reason", " ", "--ground", "data_not_held"],
+        env=env,
+    )
+    assert missing.exit_code == 1
+    assert "Traceback" not in missing.output
+    done = runner.invoke(
+        app,
+        [
+            "requests",
+            "refuse",
+            str(request_id),
+            "--reason",
+            "保有していません",
+            "--ground",
+            "data_not_held",
+        ],
+        env=env,
+    )
+    assert done.exit_code == 0, done.output
+    shown = runner.invoke(app, ["requests", "show", str(request_id)], env=env)
+    assert "refused" in shown.output
+    assert "保有していません" in shown.output
+    assert shown.output.count("→") == 4  # received, verified, in_progress, refused
+
+
+def test_illegal_transition_is_one_line_and_non_zero(env: dict[str, str], request_id: int) -> None:
+    result = CliRunner().invoke(app, ["requests", "fulfil", str(request_id)], env=env)
+    assert result.exit_code == 1
+    assert "cannot become" in result.output
