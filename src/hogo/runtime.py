@@ -12,6 +12,7 @@ from hogo.guard.compile import CompiledPolicy, compile_policy
 from hogo.policy.load import load_policy
 from hogo.policy.model import Policy
 from hogo.services.access import AccessService, Clock, utc_now
+from hogo.services.rights.requests import RequestService
 from hogo.services.subjects import SubjectService
 from hogo.settings import Settings
 from hogo.store import migrate
@@ -30,6 +31,7 @@ class Hogo:
     vault: Vault
     access: AccessService
     subjects: SubjectService
+    requests: RequestService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -74,4 +76,5 @@ def open_hogo(
         vault=vault,
         access=AccessService(engine, compiled, vault, clock),
         subjects=SubjectService(engine, policy, compiled, vault, clock),
+        requests=RequestService(engine, policy, clock),
     )

@@ -35,7 +35,7 @@ def _service(database_url: str | None, policy: Path | None) -> Iterator[RequestS
         database_url or settings.database_url, policy or settings.policy_path, settings=settings
     )
     try:
-        yield RequestService(hogo.engine, hogo.policy)
+        yield hogo.requests
     finally:
         hogo.close()
 

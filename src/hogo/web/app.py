@@ -14,7 +14,7 @@ from hogo.auth.keys import KeyVerifier
 from hogo.errors import HogoError
 from hogo.runtime import Hogo
 from hogo.web import problems
-from hogo.web.api import access, health, subjects
+from hogo.web.api import access, health, requests, subjects
 from hogo.web.pages import datamap
 
 log = logging.getLogger("hogo.web")
@@ -61,6 +61,6 @@ def create_app(hogo: Hogo, verifier: KeyVerifier) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
-    for router in (health.router, subjects.router, access.router, datamap.router):
+    for router in (health.router, subjects.router, access.router, requests.router, datamap.router):
         app.include_router(router)
     return app

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from hogo.services.rights.deadlines import Regime
+from hogo.services.rights.requests import RequestKind
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 Ref = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -101,3 +104,66 @@ class StatusIn(Body):
 class Health(BaseModel):
     status: Literal["ok"]
     policy_version: str
+
+
+class RequestIn(Body):
+    """A rights request as received (R-38–R-45, G-05)."""
+
+    subject_id: int
+    kind: RequestKind
+    regime: Regime
+    fee_jpy: int = Field(default=0, description="A fee, only for APPI A38 requests (R-45)")
+    ground: Name | None = Field(default=None, description="The A35 ground of an APPI request")
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class FulfilIn(Body):
+    partial_reason: Annotated[str, StringConstraints(max_length=2000)] | None = Field(
+        default=None, description="Why only part was done; needs a ground (R-43)"
+    )
+    ground: Name | None = None
+
+
+class RefuseIn(Body):
+    reason: Annotated[str, StringConstraints(max_length=2000)]
+    ground: Name
+
+
+class ExtendIn(Body):
+    reason: Annotated[str, StringConstraints(max_length=2000)]
+
+
+class RequestOut(BaseModel):
+    id: int
+    subject_id: int
+    kind: str
+    status: str
+    regime: str
+    ground: str | None
+    fee_jpy: int
+    received_at: dt.datetime
+    due_at: dt.date = Field(description="Due date before any extension (D16, G-05)")
+    may_sue_from: dt.date | None = Field(description="APPI A39: first day the person may sue")
+    extended_due_at: dt.date | None
+    extension_notice_at: dt.datetime | None
+    effective_due: dt.date = Field(description="The due date in force")
+    closed_at: dt.datetime | None
+    decision_ground: str | None
+    reason: str | None
+    details: dict[str, Any]
+
+
+class RequestEventOut(BaseModel):
+    at: dt.datetime
+    actor: str
+    from_status: str | None
+    to_status: str
+    detail: dict[str, Any]
+
+
+class RequestHistoryOut(RequestOut):
+    events: list[RequestEventOut]
+
+
+class RequestList(BaseModel):
+    requests: list[RequestOut]

@@ -1,0 +1,153 @@
+"""Rights requests: receipt, the steps of their workflow, and the open ones by due date.
+
+The role of the key must cover the subject group of the request's subject (R-16); the
+workflow itself, its checks (R-43, R-45) and its due dates (D16, D17, G-05) are the service's.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from hogo.errors import Forbidden
+from hogo.runtime import Hogo
+from hogo.services.actor import Actor
+from hogo.services.rights.requests import RequestEvent, RightsRequest
+from hogo.web.api.deps import ActorDep, HogoDep
+from hogo.web.api.schemas import (
+    ExtendIn,
+    FulfilIn,
+    RefuseIn,
+    RequestEventOut,
+    RequestHistoryOut,
+    RequestIn,
+    RequestList,
+    RequestOut,
+)
+
+router = APIRouter(prefix="/v1/requests", tags=["requests"])
+
+
+def _out(request: RightsRequest) -> RequestOut:
+    return RequestOut(
+        id=request.id,
+        subject_id=request.subject_id,
+        kind=request.kind,
+        status=request.status,
+        regime=request.regime,
+        ground=request.ground,
+        fee_jpy=request.fee_jpy,
+        received_at=request.received_at,
+        due_at=request.due_at,
+        may_sue_from=request.may_sue_from,
+        extended_due_at=request.extended_due_at,
+        extension_notice_at=request.extension_notice_at,
+        effective_due=request.effective_due,
+        closed_at=request.closed_at,
+        decision_ground=request.decision_ground,
+        reason=request.reason,
+        details=request.details,
+    )
+
+
+def _event_out(event: RequestEvent) -> RequestEventOut:
+    return RequestEventOut(
+        at=event.at,
+        actor=event.actor,
+        from_status=event.from_status,
+        to_status=event.to_status,
+        detail=event.detail,
+    )
+
+
+def _require_subject_group(hogo: Hogo, actor: Actor, subject_id: int) -> None:
+    """R-16: the role must cover the subject's group; an unknown subject is a 404."""
+    hogo.subjects.require_group(actor, hogo.subjects.get(subject_id).group)
+
+
+def _load(hogo: Hogo, actor: Actor, request_id: int) -> RightsRequest:
+    request = hogo.requests.get(request_id)
+    _require_subject_group(hogo, actor, request.subject_id)
+    return request
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def submit_request(body: RequestIn, hogo: HogoDep, actor: ActorDep) -> RequestOut:
+    """Record a rights request as received, with its due dates (D16, D17, G-05)."""
+    _require_subject_group(hogo, actor, body.subject_id)
+    request_id = hogo.requests.submit(
+        actor,
+        body.subject_id,
+        body.kind,
+        body.regime,
+        fee_jpy=body.fee_jpy,
+        ground=body.ground,
+        details=body.details,
+    )
+    return _out(hogo.requests.get(request_id))
+
+
+@router.get("")
+def list_open_requests(hogo: HogoDep, actor: ActorDep) -> RequestList:
+    """Open requests of the subject groups the role covers, the one due first at the top."""
+    covered: dict[int, bool] = {}
+    shown: list[RequestOut] = []
+    for request in hogo.requests.list_open():
+        if request.subject_id not in covered:
+            try:
+                _require_subject_group(hogo, actor, request.subject_id)
+                covered[request.subject_id] = True
+            except Forbidden:
+                covered[request.subject_id] = False
+        if covered[request.subject_id]:
+            shown.append(_out(request))
+    return RequestList(requests=shown)
+
+
+@router.get("/{request_id}")
+def get_request(request_id: int, hogo: HogoDep, actor: ActorDep) -> RequestHistoryOut:
+    """The request and its events, oldest first."""
+    request = _load(hogo, actor, request_id)
+    events = [_event_out(event) for event in hogo.requests.history(request_id)]
+    return RequestHistoryOut(**_out(request).model_dump(), events=events)
+
+
+@router.post("/{request_id}/verify")
+def verify_request(request_id: int, hogo: HogoDep, actor: ActorDep) -> RequestOut:
+    """The requester's identity, or the agent's authority, is confirmed (R-44)."""
+    _load(hogo, actor, request_id)
+    hogo.requests.verify(actor, request_id)
+    return _out(hogo.requests.get(request_id))
+
+
+@router.post("/{request_id}/start")
+def start_request(request_id: int, hogo: HogoDep, actor: ActorDep) -> RequestOut:
+    _load(hogo, actor, request_id)
+    hogo.requests.start(actor, request_id)
+    return _out(hogo.requests.get(request_id))
+
+
+@router.post("/{request_id}/fulfil")
+def fulfil_request(
+    request_id: int, hogo: HogoDep, actor: ActorDep, body: FulfilIn | None = None
+) -> RequestOut:
+    """Close as done; a partial fulfilment needs a reason and a ground (R-43)."""
+    body = body or FulfilIn()
+    _load(hogo, actor, request_id)
+    hogo.requests.fulfil(actor, request_id, partial_reason=body.partial_reason, ground=body.ground)
+    return _out(hogo.requests.get(request_id))
+
+
+@router.post("/{request_id}/refuse")
+def refuse_request(request_id: int, body: RefuseIn, hogo: HogoDep, actor: ActorDep) -> RequestOut:
+    """Close as refused, with the reason and its ground (R-43, R-39, D27)."""
+    _load(hogo, actor, request_id)
+    hogo.requests.refuse(actor, request_id, body.reason, body.ground)
+    return _out(hogo.requests.get(request_id))
+
+
+@router.post("/{request_id}/extend")
+def extend_request(request_id: int, body: ExtendIn, hogo: HogoDep, actor: ActorDep) -> RequestOut:
+    """G-05: extend a GDPR request by two months, with the reason told to the person."""
+    _load(hogo, actor, request_id)
+    hogo.requests.extend(actor, request_id, body.reason)
+    return _out(hogo.requests.get(request_id))
