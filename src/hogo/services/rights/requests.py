@@ -9,7 +9,7 @@ ledger and an audit entry, in the same transaction as the change of state. Due d
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
@@ -281,12 +281,15 @@ class RequestService:
         with self._engine.connect() as connection:
             return self._load(connection, request_id)
 
-    def list_open(self) -> list[RightsRequest]:
-        """Open requests, the one due first at the top."""
+    def list_open(self, groups: Collection[str] | None = None) -> list[RightsRequest]:
+        """Open requests, the one due first at the top; only those of ``groups`` when given."""
         due = func.coalesce(requests.c.extended_due_at, requests.c.due_at)
-        query = (
-            select(requests).where(requests.c.status.not_in(CLOSED)).order_by(due, requests.c.id)
-        )
+        query = select(requests).where(requests.c.status.not_in(CLOSED))
+        if groups is not None:
+            query = query.join(subjects, subjects.c.id == requests.c.subject_id).where(
+                subjects.c.subject_group.in_(list(groups))
+            )
+        query = query.order_by(due, requests.c.id)
         with self._engine.connect() as connection:
             return [_to_request(row) for row in connection.execute(query)]
 

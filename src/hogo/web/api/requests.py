@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from hogo.errors import Forbidden
 from hogo.runtime import Hogo
 from hogo.services.actor import Actor
-from hogo.services.rights.requests import RequestEvent, RightsRequest
+from hogo.services.rights.requests import RightsRequest
 from hogo.web.api.deps import ActorDep, HogoDep
 from hogo.web.api.schemas import (
     ExtendIn,
@@ -28,35 +27,7 @@ router = APIRouter(prefix="/v1/requests", tags=["requests"])
 
 
 def _out(request: RightsRequest) -> RequestOut:
-    return RequestOut(
-        id=request.id,
-        subject_id=request.subject_id,
-        kind=request.kind,
-        status=request.status,
-        regime=request.regime,
-        ground=request.ground,
-        fee_jpy=request.fee_jpy,
-        received_at=request.received_at,
-        due_at=request.due_at,
-        may_sue_from=request.may_sue_from,
-        extended_due_at=request.extended_due_at,
-        extension_notice_at=request.extension_notice_at,
-        effective_due=request.effective_due,
-        closed_at=request.closed_at,
-        decision_ground=request.decision_ground,
-        reason=request.reason,
-        details=request.details,
-    )
-
-
-def _event_out(event: RequestEvent) -> RequestEventOut:
-    return RequestEventOut(
-        at=event.at,
-        actor=event.actor,
-        from_status=event.from_status,
-        to_status=event.to_status,
-        detail=event.detail,
-    )
+    return RequestOut.model_validate(request, from_attributes=True)
 
 
 def _require_subject_group(hogo: Hogo, actor: Actor, subject_id: int) -> None:
@@ -89,25 +60,18 @@ def submit_request(body: RequestIn, hogo: HogoDep, actor: ActorDep) -> RequestOu
 @router.get("")
 def list_open_requests(hogo: HogoDep, actor: ActorDep) -> RequestList:
     """Open requests of the subject groups the role covers, the one due first at the top."""
-    covered: dict[int, bool] = {}
-    shown: list[RequestOut] = []
-    for request in hogo.requests.list_open():
-        if request.subject_id not in covered:
-            try:
-                _require_subject_group(hogo, actor, request.subject_id)
-                covered[request.subject_id] = True
-            except Forbidden:
-                covered[request.subject_id] = False
-        if covered[request.subject_id]:
-            shown.append(_out(request))
-    return RequestList(requests=shown)
+    covered = hogo.policy.role_groups(actor.role) if actor.role in hogo.policy.roles else []
+    return RequestList(requests=[_out(r) for r in hogo.requests.list_open(covered)])
 
 
 @router.get("/{request_id}")
 def get_request(request_id: int, hogo: HogoDep, actor: ActorDep) -> RequestHistoryOut:
     """The request and its events, oldest first."""
     request = _load(hogo, actor, request_id)
-    events = [_event_out(event) for event in hogo.requests.history(request_id)]
+    events = [
+        RequestEventOut.model_validate(event, from_attributes=True)
+        for event in hogo.requests.history(request_id)
+    ]
     return RequestHistoryOut(**_out(request).model_dump(), events=events)
 
 

@@ -23,13 +23,7 @@ router = APIRouter(prefix="/v1/subjects", tags=["subjects"])
 
 
 def _out(record: SubjectRow) -> SubjectOut:
-    return SubjectOut(
-        id=record.id,
-        group=record.group,
-        ref=record.ref,
-        jurisdiction=record.jurisdiction,
-        status=record.status,
-    )
+    return SubjectOut.model_validate(record, from_attributes=True)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
