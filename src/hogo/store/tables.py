@@ -174,6 +174,8 @@ requests = Table(
     Column("decision_ground", String(64), nullable=True),  # why refused or partly done
     Column("reason", Text, nullable=True),
     Column("details", JSON, nullable=False),
+    # keyed hash of the token that lets the requester follow the request (privacy center)
+    Column("status_token_hash", LargeBinary, nullable=True, unique=True),
     Index("ix_requests_status_due", "status", "due_at"),
 )
 
@@ -188,4 +190,123 @@ request_events = Table(
     Column("to_status", String(32), nullable=False),
     Column("detail", JSON, nullable=False),
     Index("ix_request_events_request_id", "request_id"),
+)
+
+# -- fulfilment of rights requests (migration 0004) -------------------------------------
+
+restrictions = Table(
+    "restrictions",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("subject_id", BigId, ForeignKey("subjects.id"), nullable=False),
+    Column("purpose", String(64), nullable=True),  # none: every purpose of the subject
+    # suspension (A35) | restriction (GDPR 18) | objection (GDPR 21) | provision_stop (A35(3))
+    Column("kind", String(16), nullable=False),
+    Column("request_id", BigId, ForeignKey("requests.id"), nullable=True),
+    Column("since", UTCDateTime(), nullable=False),
+    Column("lift_notice_at", UTCDateTime(), nullable=True),  # G-08: told before lifting
+    Column("lifted_at", UTCDateTime(), nullable=True),
+    Index("ix_restrictions_subject_id", "subject_id"),
+)
+
+item_revisions = Table(
+    "item_revisions",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("item_id", BigId, ForeignKey("items.id"), nullable=False),
+    Column("subject_id", BigId, ForeignKey("subjects.id"), nullable=False),
+    Column("category", String(64), nullable=False),
+    Column("old_ciphertext", LargeBinary, nullable=True),  # none when the item was added
+    Column("old_display", String(32), nullable=True),
+    Column("change", String(16), nullable=False),  # correct | add | delete (A34)
+    Column("request_id", BigId, ForeignKey("requests.id"), nullable=True),
+    Column("actor", String(200), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Index("ix_item_revisions_subject_id", "subject_id"),
+)
+
+erasures = Table(
+    "erasures",
+    metadata,
+    # The tombstone of an erased subject: a keyed hash of its group and ref, so a
+    # restored copy of the subject is recognised and erased again before it can be read.
+    Column("subject_id", BigId, ForeignKey("subjects.id"), primary_key=True, autoincrement=False),
+    Column("tombstone", LargeBinary, nullable=False, unique=True),
+    Column("request_id", BigId, ForeignKey("requests.id"), nullable=True),
+    Column("items_erased", Integer, nullable=False),
+    Column("erased_at", UTCDateTime(), nullable=False),
+)
+
+# -- intake and identity verification (migration 0004) -----------------------------------
+
+verification_challenges = Table(
+    "verification_challenges",
+    metadata,
+    Column("id", String(64), primary_key=True),  # random, shown to the requester
+    # none for a decoy: no subject matched, so the code can never verify (no enumeration)
+    Column("request_id", BigId, ForeignKey("requests.id"), nullable=True),
+    Column("address_index", LargeBinary, nullable=False),  # blind index of the address
+    Column("code_hash", LargeBinary, nullable=False),  # keyed hash of the one-time code
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("used_at", UTCDateTime(), nullable=True),
+    Index("ix_verification_challenges_request_id", "request_id"),
+)
+
+intake_attempts = Table(
+    "intake_attempts",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("key", LargeBinary, nullable=False),  # keyed hash of an address or client
+    Column("at", UTCDateTime(), nullable=False),
+    Index("ix_intake_attempts_key_at", "key", "at"),
+)
+
+request_attachments = Table(
+    "request_attachments",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("request_id", BigId, ForeignKey("requests.id"), nullable=False),
+    Column("subject_id", BigId, ForeignKey("subjects.id"), nullable=False),
+    Column("purpose", String(32), nullable=False),  # agent_proof | evidence
+    Column("filename", String(200), nullable=False),
+    Column("media_type", String(100), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("ciphertext", LargeBinary, nullable=False),  # under the subject's data key
+    Column("uploaded_at", UTCDateTime(), nullable=False),
+    Index("ix_request_attachments_request_id", "request_id"),
+)
+
+# -- the inquiry desk (migration 0004) ---------------------------------------------------
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),  # question | complaint | request
+    Column("status", String(16), nullable=False),  # open | assigned | answered | closed
+    Column("subject_id", BigId, ForeignKey("subjects.id"), nullable=True),
+    Column("lang", String(2), nullable=False),
+    Column("channel", String(32), nullable=False),
+    Column("contact_index", LargeBinary, nullable=True),  # blind index of the e-mail
+    Column("wrapped_key", LargeBinary, nullable=False),  # the ticket's own data key
+    Column("received_at", UTCDateTime(), nullable=False),
+    Column("due_at", Date, nullable=False),
+    Column("assigned_to", String(200), nullable=True),
+    Column("closed_at", UTCDateTime(), nullable=True),
+    Column("retain_until", UTCDateTime(), nullable=True),
+    Index("ix_tickets_status_due", "status", "due_at"),
+)
+
+ticket_messages = Table(
+    "ticket_messages",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("ticket_id", BigId, ForeignKey("tickets.id"), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("direction", String(8), nullable=False),  # in | out | note
+    Column("ciphertext", LargeBinary, nullable=False),  # under the ticket's data key
+    Index("ix_ticket_messages_ticket_id", "ticket_id"),
 )
