@@ -175,8 +175,9 @@ requests = Table(
     Column("reason", Text, nullable=True),
     Column("details", JSON, nullable=False),
     # keyed hash of the token that lets the requester follow the request (privacy center)
-    Column("status_token_hash", LargeBinary, nullable=True, unique=True),
+    Column("status_token_hash", LargeBinary, nullable=True),
     Index("ix_requests_status_due", "status", "due_at"),
+    Index("ix_requests_status_token_hash", "status_token_hash"),
 )
 
 request_events = Table(
@@ -243,15 +244,15 @@ verification_challenges = Table(
     "verification_challenges",
     metadata,
     Column("id", String(64), primary_key=True),  # random, shown to the requester
-    # none for a decoy: no subject matched, so the code can never verify (no enumeration)
-    Column("request_id", BigId, ForeignKey("requests.id"), nullable=True),
+    # the requests it confirms, one per subject on file with the address; empty for a decoy
+    # (no subject matched, so no code can verify and the answer reveals nothing)
+    Column("request_ids", JSON, nullable=False),
     Column("address_index", LargeBinary, nullable=False),  # blind index of the address
     Column("code_hash", LargeBinary, nullable=False),  # keyed hash of the one-time code
     Column("created_at", UTCDateTime(), nullable=False),
     Column("expires_at", UTCDateTime(), nullable=False),
     Column("attempts", Integer, nullable=False),
     Column("used_at", UTCDateTime(), nullable=True),
-    Index("ix_verification_challenges_request_id", "request_id"),
 )
 
 intake_attempts = Table(

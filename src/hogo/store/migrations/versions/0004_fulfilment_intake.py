@@ -29,6 +29,18 @@ def upgrade() -> None:
         batch_op.create_index("ix_intake_attempts_key_at", ["key", "at"], unique=False)
 
     op.create_table(
+        "verification_challenges",
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("request_ids", sa.JSON(), nullable=False),
+        sa.Column("address_index", sa.LargeBinary(), nullable=False),
+        sa.Column("code_hash", sa.LargeBinary(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_verification_challenges")),
+    )
+    op.create_table(
         "tickets",
         sa.Column("id", BIG_ID, autoincrement=True, nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
@@ -152,42 +164,16 @@ def upgrade() -> None:
     with op.batch_alter_table("ticket_messages", schema=None) as batch_op:
         batch_op.create_index("ix_ticket_messages_ticket_id", ["ticket_id"], unique=False)
 
-    op.create_table(
-        "verification_challenges",
-        sa.Column("id", sa.String(length=64), nullable=False),
-        sa.Column("request_id", BIG_ID, nullable=True),
-        sa.Column("address_index", sa.LargeBinary(), nullable=False),
-        sa.Column("code_hash", sa.LargeBinary(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["request_id"],
-            ["requests.id"],
-            name=op.f("fk_verification_challenges_request_id_requests"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_verification_challenges")),
-    )
-    with op.batch_alter_table("verification_challenges", schema=None) as batch_op:
-        batch_op.create_index("ix_verification_challenges_request_id", ["request_id"], unique=False)
-
     with op.batch_alter_table("requests", schema=None) as batch_op:
         batch_op.add_column(sa.Column("status_token_hash", sa.LargeBinary(), nullable=True))
-        batch_op.create_unique_constraint(
-            batch_op.f("uq_requests_status_token_hash"), ["status_token_hash"]
-        )
+        batch_op.create_index("ix_requests_status_token_hash", ["status_token_hash"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("requests", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("uq_requests_status_token_hash"), type_="unique")
+        batch_op.drop_index("ix_requests_status_token_hash")
         batch_op.drop_column("status_token_hash")
 
-    with op.batch_alter_table("verification_challenges", schema=None) as batch_op:
-        batch_op.drop_index("ix_verification_challenges_request_id")
-
-    op.drop_table("verification_challenges")
     with op.batch_alter_table("ticket_messages", schema=None) as batch_op:
         batch_op.drop_index("ix_ticket_messages_ticket_id")
 
@@ -209,6 +195,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_tickets_status_due")
 
     op.drop_table("tickets")
+    op.drop_table("verification_challenges")
     with op.batch_alter_table("intake_attempts", schema=None) as batch_op:
         batch_op.drop_index("ix_intake_attempts_key_at")
 
