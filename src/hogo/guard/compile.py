@@ -67,7 +67,10 @@ def consent_reason(rule: ConsentRule, state: int, minor: bool) -> Reason:
 
     Under ``required`` a minor needs a guardian's consent: the minor's own grant, or no
     consent at all, gives ``GUARDIAN_CONSENT_REQUIRED``, which tells the caller whom to ask.
+    A purpose restricted by a rights request is suspended whatever its rule.
     """
+    if state == ConsentState.RESTRICTED:
+        return Reason.SUSPENDED
     if rule == "required":
         if state == ConsentState.GRANTED_BY_GUARDIAN:
             return Reason.ALLOWED
@@ -285,11 +288,14 @@ class CompiledPolicy:
         consent_events: Iterable[ConsentEvent],
         retain_until: Mapping[str, datetime | None],
         now: datetime,
+        restricted: Iterable[str | None] = (),
     ) -> SubjectState:
         """The subject's state at ``now``, from its row, consent ledger and items.
 
         ``retain_until`` maps a category to the latest retain-until of the subject's active
         items of it (``None``: kept without a deadline). An unknown birth date is not a minor.
+        ``restricted`` names the purposes whose use a rights request has stopped (R-42, G-08,
+        G-10); ``None`` among them stops every purpose, as a suspended subject.
         """
         threshold = self.age_threshold(jurisdiction)
         minor = birth_date is not None and age_on(birth_date, now.date()) < threshold
@@ -298,9 +304,13 @@ class CompiledPolicy:
             for category, until in retain_until.items()
             if until is not None and until <= now
         )
-        return SubjectState(
-            group, status, minor, fold_consents(consent_events, self._versions), expired
-        )
+        consents = fold_consents(consent_events, self._versions)
+        for purpose in restricted:
+            if purpose is None:
+                status = "suspended" if status == "active" else status
+            elif purpose in self._versions:
+                consents[purpose] = ConsentState.RESTRICTED
+        return SubjectState(group, status, minor, consents, expired)
 
     def age_threshold(self, jurisdiction: str | None) -> int:
         """Age below which a guardian must consent (R-10, G-03).

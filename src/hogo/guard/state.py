@@ -29,6 +29,7 @@ class ConsentState(enum.IntEnum):
     GRANTED = 1  # granted by the subject
     GRANTED_BY_GUARDIAN = 2  # granted by a guardian (R-10, G-03)
     OPTED_OUT = 3  # the subject objected (G-10)
+    RESTRICTED = 4  # use for the purpose is suspended or restricted (R-42, G-08, G-10)
 
 
 @dataclass(frozen=True, slots=True)

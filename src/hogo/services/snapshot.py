@@ -9,7 +9,7 @@ from sqlalchemy import Connection, func, select
 
 from hogo.guard.compile import CompiledPolicy
 from hogo.guard.state import ConsentEvent, SubjectState
-from hogo.store.tables import consent_events, items
+from hogo.store.tables import consent_events, items, restrictions
 from hogo.vault.items import SubjectRow
 
 
@@ -26,6 +26,21 @@ def consent_ledger(connection: Connection, subject_id: int) -> list[ConsentEvent
         .order_by(consent_events.c.id)
     )
     return [ConsentEvent(*row) for row in rows]
+
+
+def restricted_purposes(connection: Connection, subject_id: int) -> list[str | None]:
+    """Purposes whose use is stopped by a request in force (``None``: every purpose).
+
+    A stop of provision to third parties is not a stop of use; the provision step reads it.
+    """
+    rows = connection.execute(
+        select(restrictions.c.purpose).where(
+            restrictions.c.subject_id == subject_id,
+            restrictions.c.lifted_at.is_(None),
+            restrictions.c.kind != "provision_stop",
+        )
+    )
+    return list(rows.scalars())
 
 
 def latest_retention(
@@ -71,4 +86,5 @@ def subject_state(
         consent_events=consent_ledger(connection, record.id),
         retain_until=latest_retention(connection, record.id, categories),
         now=now,
+        restricted=restricted_purposes(connection, record.id),
     )

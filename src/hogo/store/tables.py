@@ -142,6 +142,7 @@ audit_log = Table(
     Column("body", Text, nullable=False),  # canonical JSON of the entry
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    Index("ix_audit_log_subject_id", "subject_id"),  # who read a person's data (disclosure)
 )
 
 api_keys = Table(
@@ -178,6 +179,7 @@ requests = Table(
     Column("status_token_hash", LargeBinary, nullable=True),
     Index("ix_requests_status_due", "status", "due_at"),
     Index("ix_requests_status_token_hash", "status_token_hash"),
+    Index("ix_requests_subject_id", "subject_id"),
 )
 
 request_events = Table(

@@ -29,12 +29,19 @@ def subject_row(connection: Connection, subject_id: int) -> SubjectRow:
 
 
 def load_items(
-    connection: Connection, subject_id: int, categories: Collection[str] | None
+    connection: Connection,
+    subject_id: int,
+    categories: Collection[str] | None,
+    *,
+    item_ids: Collection[int] | None = None,
 ) -> list[StoredItem]:
-    """The subject's active items, oldest first; all categories when ``categories`` is None."""
+    """The subject's active items, oldest first; all categories when ``categories`` is None,
+    only those of ``item_ids`` when given."""
     query = select(items).where(items.c.subject_id == subject_id, items.c.status == "active")
     if categories is not None:
         query = query.where(items.c.category.in_(list(categories)))
+    if item_ids is not None:
+        query = query.where(items.c.id.in_(list(item_ids)))
     return [
         StoredItem(
             id=row.id,

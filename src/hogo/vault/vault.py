@@ -23,12 +23,14 @@ import datetime as dt
 import re
 from collections.abc import Collection, Iterable, Sequence
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Connection, Dialect, update
 from sqlalchemy.exc import IntegrityError
 
-from hogo.errors import Conflict, StorageRefused, ValidationFailed
+from hogo.errors import Conflict, KeyMismatch, NotFound, StorageRefused, ValidationFailed
 from hogo.policy.model import Policy
-from hogo.store.tables import subjects
+from hogo.store.tables import items, subjects
 from hogo.vault import reads, writes
 from hogo.vault.blind_index import blind_index
 from hogo.vault.envelope import (
@@ -49,7 +51,7 @@ from hogo.vault.items import (
     StoredItem,
     SubjectRow,
 )
-from hogo.vault.keys import KeyRing, ensure_keyring
+from hogo.vault.keys import NONCE_BYTES, KeyRing, ensure_keyring
 from hogo.vault.rules import ItemRule, Rules, check_now
 from hogo.vault.seal import Sealer
 from hogo.vault.writes import Binder, ItemRow, Row, SubjectKey
@@ -121,6 +123,45 @@ class Vault:
             update(subjects).where(subjects.c.id == subject_id).values(updated_at=now)
         )
         return ids
+
+    def revise_item(
+        self, connection: Connection, subject_id: int, item_id: int, value: str, *, now: dt.datetime
+    ) -> StoredItem:
+        """Give an active item a new value, checked and sealed as a new one; the old item."""
+        check_now(now)
+        subject = reads.subject_row(connection, subject_id)
+        if subject.status != ACTIVE:
+            raise Conflict(f"subject {subject_id} is {subject.status}; its items cannot change")
+        old = next(iter(reads.load_items(connection, subject_id, None, item_ids=[item_id])), None)
+        if old is None:
+            raise NotFound(f"subject {subject_id} has no active item {item_id}")
+        data_key = unwrap_data_key(self._keyring, subject.wrapped_key, subject.group, subject.ref)
+        sealer = Sealer(self._keyring, Rules(self._policy), Binder(connection.dialect), now, 1)
+        revised = NewItem(old.category, value, old.purposes, old.source)
+        (row,) = sealer.seal(data_key, subject.group, [revised])
+        connection.execute(
+            update(items)
+            .where(items.c.id == item_id)
+            .values(ciphertext=row[1], display=row[2], blind_index=row[3])
+        )
+        return old
+
+    def seal_file(self, subject: SubjectRow, data: bytes, label: str) -> bytes:
+        """Encrypt a file about the subject (a proof, an answer) under its data key.
+
+        Erasing the subject destroys the key, and with it every file sealed this way.
+        """
+        data_key = unwrap_data_key(self._keyring, subject.wrapped_key, subject.group, subject.ref)
+        nonce = nonces(1)[0]
+        return nonce + AESGCM(data_key).encrypt(nonce, data, b"file\x00" + label.encode())
+
+    def open_file(self, subject: SubjectRow, sealed: bytes, label: str) -> bytes:
+        data_key = unwrap_data_key(self._keyring, subject.wrapped_key, subject.group, subject.ref)
+        nonce, body = sealed[:NONCE_BYTES], sealed[NONCE_BYTES:]
+        try:
+            return AESGCM(data_key).decrypt(nonce, body, b"file\x00" + label.encode())
+        except InvalidTag:
+            raise KeyMismatch(f"a {label} file of subject {subject.id} does not decrypt") from None
 
     # -- reads --------------------------------------------------------------------------
 

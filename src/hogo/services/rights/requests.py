@@ -281,6 +281,10 @@ class RequestService:
         with self._engine.connect() as connection:
             return self._load(connection, request_id)
 
+    def get_in(self, connection: Connection, request_id: int) -> RightsRequest:
+        """The request, read in the caller's transaction."""
+        return self._load(connection, request_id)
+
     def list_open(self, groups: Collection[str] | None = None) -> list[RightsRequest]:
         """Open requests, the one due first at the top; only those of ``groups`` when given."""
         due = func.coalesce(requests.c.extended_due_at, requests.c.due_at)
@@ -308,29 +312,41 @@ class RequestService:
         ]
 
     def _move(self, actor: Actor, request_id: int, to: Status, values: Mapping[str, Any]) -> None:
-        """Check the transition, then change the state, append the event and audit it."""
-        now = self._clock()
         with self._engine.begin() as connection:
-            request = self._load(connection, request_id)
-            if to not in TRANSITIONS.get(request.status, ()):
-                raise Conflict(
-                    f"request {request_id} is {request.status}; it cannot become {to}",
-                    from_status=request.status,
-                    to_status=to,
-                )
-            changes = {"status": to, **values}
-            if to in CLOSED:
-                changes["closed_at"] = now
-            if to == "refused" and request.may_sue_from is not None:
-                # D17: after a refusal the person need not wait out the two weeks (A39(1)).
-                changes["may_sue_from"] = min(
-                    request.may_sue_from, deadlines.arrival_date(now, "appi")
-                )
-            self._update(connection, request, request.status, changes)
-            detail = {key: value for key, value in values.items() if value is not None}
-            self._log(
-                connection, actor, request_id, request.subject_id, request.status, to, now, detail
+            self.transition(connection, actor, request_id, to, values)
+
+    def transition(
+        self,
+        connection: Connection,
+        actor: Actor,
+        request_id: int,
+        to: Status,
+        values: Mapping[str, Any],
+        detail: Mapping[str, Any] | None = None,
+    ) -> RightsRequest:
+        """Check the move, change the state, append the event and audit it, in the caller's
+        transaction (fulfilment does its work in the same one); the request as it was."""
+        now = self._clock()
+        request = self._load(connection, request_id)
+        if to not in TRANSITIONS.get(request.status, ()):
+            raise Conflict(
+                f"request {request_id} is {request.status}; it cannot become {to}",
+                from_status=request.status,
+                to_status=to,
             )
+        changes = {"status": to, **values}
+        if to in CLOSED:
+            changes["closed_at"] = now
+        if to == "refused" and request.may_sue_from is not None:
+            # D17: after a refusal the person need not wait out the two weeks (A39(1)).
+            changes["may_sue_from"] = min(request.may_sue_from, deadlines.arrival_date(now, "appi"))
+        self._update(connection, request, request.status, changes)
+        logged = {key: value for key, value in values.items() if value is not None}
+        logged.update(detail or {})
+        self._log(
+            connection, actor, request_id, request.subject_id, request.status, to, now, logged
+        )
+        return request
 
     def _update(
         self,

@@ -18,6 +18,8 @@ BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("audit_log", schema=None) as batch_op:
+        batch_op.create_index("ix_audit_log_subject_id", ["subject_id"], unique=False)
     op.create_table(
         "intake_attempts",
         sa.Column("id", BIG_ID, autoincrement=True, nullable=False),
@@ -166,12 +168,16 @@ def upgrade() -> None:
 
     with op.batch_alter_table("requests", schema=None) as batch_op:
         batch_op.add_column(sa.Column("status_token_hash", sa.LargeBinary(), nullable=True))
+        batch_op.create_index("ix_requests_subject_id", ["subject_id"], unique=False)
         batch_op.create_index("ix_requests_status_token_hash", ["status_token_hash"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("audit_log", schema=None) as batch_op:
+        batch_op.drop_index("ix_audit_log_subject_id")
     with op.batch_alter_table("requests", schema=None) as batch_op:
         batch_op.drop_index("ix_requests_status_token_hash")
+        batch_op.drop_index("ix_requests_subject_id")
         batch_op.drop_column("status_token_hash")
 
     with op.batch_alter_table("ticket_messages", schema=None) as batch_op:

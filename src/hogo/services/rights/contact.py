@@ -1,0 +1,45 @@
+"""The e-mail address the company holds for a subject: where codes and notices are sent.
+
+Mail goes to the address on file, decrypted from the vault, never to one typed into a form:
+a code sent to the typed address would prove only that someone can read that mailbox.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+
+from hogo.policy.model import Policy
+from hogo.vault.blind_index import normalise_email
+from hogo.vault.items import ACTIVE
+from hogo.vault.vault import Vault
+
+
+def email_categories(policy: Policy) -> list[str]:
+    """The categories looked up as e-mail addresses (``lookup: email``)."""
+    return [name for name, category in policy.categories.items() if category.lookup == "email"]
+
+
+def addresses_on_file(
+    connection: Connection, vault: Vault, policy: Policy, subject_id: int
+) -> list[str]:
+    """The subject's active e-mail addresses, oldest first; none for an erased subject."""
+    categories = email_categories(policy)
+    if not categories:
+        return []
+    stored = vault.load_items(connection, subject_id, categories)
+    subject = vault.subject_row(connection, subject_id)
+    if not stored or subject.status not in (ACTIVE, "suspended") or not subject.wrapped_key:
+        return []
+    plain = vault.decrypt(subject.wrapped_key, subject.group, subject.ref, stored)
+    return [item.value for item in plain]
+
+
+def address_matching(
+    connection: Connection, vault: Vault, policy: Policy, subject_id: int, typed: str
+) -> str | None:
+    """The address on file that is the typed one once both are normalised, as stored."""
+    wanted = normalise_email(typed)
+    for address in addresses_on_file(connection, vault, policy, subject_id):
+        if normalise_email(address) == wanted:
+            return address
+    return None

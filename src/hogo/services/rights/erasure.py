@@ -1,0 +1,237 @@
+"""Erasing a person: every item that may go goes, and nothing is skipped in silence.
+
+An item is kept only where the law sets a floor on how long it must be kept (a retention
+rule's ``legal_minimum``, R-13; APPI A35 provisos, GDPR Art. 17(3)(b)). A kept item is named
+with its rule and the date until which it must stay, its use is stopped for every purpose (the
+guard answers ``suspended``), and the request cannot be closed as fulfilled. When nothing has to
+stay, the subject is erased whole: items deleted, data key destroyed, tombstone written.
+
+Before the transaction commits the erasure is written to the suppression list outside the
+database (:mod:`hogo.vault.suppression`), so that neither a crash after it nor a restored backup
+brings the person back: :func:`reapply` finishes it when hogo next opens the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine, insert, select
+
+from hogo.errors import Conflict
+from hogo.policy.durations import add_duration
+from hogo.policy.model import Policy
+from hogo.services.actor import Actor
+from hogo.services.auditing import record as record_audit
+from hogo.store.tables import erasures, items, restrictions, subjects
+from hogo.vault.erase import (
+    ERASED,
+    delete_items,
+    remaining_items,
+    shred_subject,
+    tombstone,
+)
+from hogo.vault.items import SubjectRow
+from hogo.vault.keys import KeyRing
+from hogo.vault.suppression import Suppression, SuppressionList
+
+SYSTEM = Actor("hogo:suppression-list", "privacy_office")
+
+
+@dataclass(frozen=True, slots=True)
+class KeptItem:
+    """An item the law requires to keep, and why."""
+
+    item_id: int
+    category: str
+    rule: str
+    until: dt.date | None  # None: the rule's clock has not started (e.g. the contract runs)
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class ErasureResult:
+    subject_id: int
+    erased_items: int
+    kept: tuple[KeptItem, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.kept
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    id: int
+    category: str
+    purposes: tuple[str, ...]
+    collected_at: dt.datetime
+
+
+class Eraser:
+    """Erases subjects under one policy, keyring and suppression list."""
+
+    def __init__(self, policy: Policy, keyring: KeyRing, suppression: SuppressionList) -> None:
+        self._policy = policy
+        self._keyring = keyring
+        self._suppression = suppression
+
+    def erase(
+        self,
+        connection: Connection,
+        subject: SubjectRow,
+        now: dt.datetime,
+        request_id: int | None = None,
+    ) -> ErasureResult:
+        """Erase what may be erased, in the caller's transaction; see the module docstring."""
+        if subject.status == ERASED:
+            raise Conflict(f"subject {subject.id} is already erased")
+        stored = _items(connection, subject.id)
+        kept = tuple(k for item in stored if (k := self.kept(item, now)) is not None)
+        kept_ids = {k.item_id for k in kept}
+        if kept:
+            gone = delete_items(
+                connection, subject.id, [i.id for i in stored if i.id not in kept_ids]
+            )
+            connection.execute(
+                insert(restrictions).values(
+                    subject_id=subject.id,
+                    purpose=None,
+                    kind="suspension",
+                    request_id=request_id,
+                    since=now,
+                )
+            )
+        else:
+            gone = shred_subject(connection, subject.id, now)
+            connection.execute(
+                insert(erasures).values(
+                    subject_id=subject.id,
+                    tombstone=tombstone(self._keyring, subject.group, subject.ref),
+                    request_id=request_id,
+                    items_erased=gone,
+                    erased_at=now,
+                )
+            )
+        _check_gone(connection, subject.id, len(stored), gone, len(kept))
+        erased_ids = () if not kept else tuple(i.id for i in stored if i.id not in kept_ids)
+        if not kept or erased_ids:
+            entry = Suppression(
+                subject.id,
+                tombstone(self._keyring, subject.group, subject.ref),
+                erased_ids,
+                now.isoformat(),
+            )
+            self._suppression.append([entry])
+        return ErasureResult(subject.id, gone, kept)
+
+    def kept(self, item: _Item, now: dt.datetime) -> KeptItem | None:
+        """The legal floor that keeps ``item`` past ``now``, if any (R-13)."""
+        for name, rule in self._policy.retention.items():
+            if rule.legal_minimum is None or item.category not in rule.categories:
+                continue
+            if rule.purposes and not set(rule.purposes) & set(item.purposes):
+                continue
+            if rule.clock != "collected_at":
+                return KeptItem(item.id, item.category, name, None, rule.why)
+            until = add_duration(item.collected_at, rule.legal_minimum)
+            if until > now:
+                return KeptItem(item.id, item.category, name, until.date(), rule.why)
+        return None
+
+
+def _items(connection: Connection, subject_id: int) -> list[_Item]:
+    query = (
+        select(items.c.id, items.c.category, items.c.purposes, items.c.collected_at)
+        .where(items.c.subject_id == subject_id)
+        .order_by(items.c.id)
+    )
+    return [
+        _Item(row.id, row.category, tuple(row.purposes), row.collected_at)
+        for row in connection.execute(query)
+    ]
+
+
+def _check_gone(connection: Connection, subject_id: int, stored: int, gone: int, kept: int) -> None:
+    """Count again: an item neither erased nor knowingly kept stops the whole erasure."""
+    left = remaining_items(connection, subject_id)
+    if gone + kept != stored or left != kept:
+        raise Conflict(
+            f"erasure of subject {subject_id} stopped: {stored} items, {gone} erased, "
+            f"{kept} kept by law, {left} still stored; nothing was changed"
+        )
+
+
+def reapply(
+    engine: Engine, eraser_keyring: KeyRing, suppression: SuppressionList, now: dt.datetime
+) -> int:
+    """Erase again what the suppression list says is erased (R-14); how many subjects."""
+    entries = list(suppression)
+    if not entries:
+        return 0
+    touched = 0
+    with engine.begin() as connection:
+        for entry in entries:
+            if _reapply_one(connection, eraser_keyring, entry, now):
+                touched += 1
+    return touched
+
+
+def _reapply_one(
+    connection: Connection, keyring: KeyRing, entry: Suppression, now: dt.datetime
+) -> bool:
+    row = connection.execute(
+        select(subjects.c.subject_group, subjects.c.ref, subjects.c.status).where(
+            subjects.c.id == entry.subject_id
+        )
+    ).first()
+    if row is None or row.status == ERASED:
+        return False
+    if tombstone(keyring, row.subject_group, row.ref) != entry.tombstone:
+        return False  # the id now belongs to someone else: this database never held the person
+    if entry.whole_subject:
+        gone = shred_subject(connection, entry.subject_id, now)
+        connection.execute(
+            insert(erasures).values(
+                subject_id=entry.subject_id,
+                tombstone=entry.tombstone,
+                request_id=None,
+                items_erased=gone,
+                erased_at=now,
+            )
+        )
+    else:
+        gone = delete_items(connection, entry.subject_id, entry.item_ids)
+        if not gone:
+            return False
+        # What the law keeps stays suspended, as it was when the items were erased.
+        connection.execute(
+            insert(restrictions).values(
+                subject_id=entry.subject_id, purpose=None, kind="suspension", since=now
+            )
+        )
+    record_audit(
+        connection,
+        SYSTEM,
+        "erasure_reapplied",
+        subject_id=entry.subject_id,
+        at=now,
+        detail={"items": gone, "whole_subject": entry.whole_subject, "erased_at": entry.erased_at},
+    )
+    return True
+
+
+def kept_reason(kept: Sequence[KeptItem]) -> str:
+    """The text told to the person and recorded on the request (R-43)."""
+    parts = [
+        f"item {k.item_id} ({k.category}) must be kept "
+        + (
+            f"until {k.until.isoformat()}"
+            if k.until
+            else "for the legal period after the relationship ends"
+        )
+        + f" under retention rule {k.rule}: {k.why}"
+        for k in kept
+    ]
+    return "; ".join(parts) + "; its use is suspended for every purpose until then"

@@ -1,0 +1,336 @@
+"""Doing what a request asks, from the vault and the ledgers, in one transaction.
+
+:meth:`FulfilmentService.fulfil` takes a verified or started request, does the work its kind
+calls for and closes it in the same transaction: a crash leaves either all of it or none.
+The answer a person receives (a disclosure package, a purpose notice, a portable export) is
+kept with the request, encrypted under the person's data key, for download.
+
+- disclosure, purpose notice, portability, provision records: :mod:`.disclosure`, :mod:`.package`
+  (R-38, R-39, R-40, G-06, G-09);
+- correction: :mod:`.correction` (R-41, G-07 Art. 19);
+- erasure: :mod:`.erasure` — never "fulfilled" while any item is kept (R-42, R-43, R-14);
+- suspension, restriction, objection, provision stop: restrictions the guard reads at once
+  (R-42, G-08, G-10);
+- consent withdrawal: withdrawal events in the consent ledger (G-02).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select
+
+from hogo.errors import NotFound, ValidationFailed
+from hogo.policy.model import Policy
+from hogo.services.access import Clock, utc_now
+from hogo.services.actor import Actor
+from hogo.services.auditing import record as record_audit
+from hogo.services.rights import package
+from hogo.services.rights.correction import Change, apply_changes
+from hogo.services.rights.disclosure import assemble
+from hogo.services.rights.erasure import Eraser, kept_reason
+from hogo.services.rights.requests import RequestService, RightsRequest, Status
+from hogo.services.scope import require_scope
+from hogo.store.tables import consent_events, request_attachments, restrictions
+from hogo.vault.items import ACTIVE, SubjectRow
+from hogo.vault.vault import Vault
+
+ANSWER = "answer"
+DISCLOSURE_SCOPES = {
+    "purpose_notice": "purposes",
+    "disclosure": "full",
+    "provision_records": "full",
+    "portability": "provided",
+}
+RESTRICTING = ("suspension", "restriction", "objection", "provision_stop")
+OBJECTABLE_BASES = ("legitimate_interests", "public_task")  # GDPR Art. 21(1)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How a request was closed, and what was done."""
+
+    request_id: int
+    status: str
+    reason: str | None
+    detail: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The file a person receives."""
+
+    filename: str
+    media_type: str
+    data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class _Done:
+    detail: dict[str, Any]
+    partial_reason: str | None = None
+    ground: str | None = None
+
+
+class FulfilmentService:
+    def __init__(
+        self,
+        engine: Engine,
+        policy: Policy,
+        vault: Vault,
+        requests: RequestService,
+        eraser: Eraser,
+        clock: Clock = utc_now,
+    ) -> None:
+        self._engine = engine
+        self._policy = policy
+        self._vault = vault
+        self._requests = requests
+        self._eraser = eraser
+        self._clock = clock
+
+    def fulfil(
+        self,
+        actor: Actor,
+        request_id: int,
+        *,
+        changes: Sequence[Change] = (),
+        purposes: Sequence[str] | None = None,
+    ) -> Outcome:
+        """Do the request's work and close it; ``changes`` for corrections, ``purposes`` to
+        narrow a suspension, restriction, objection or consent withdrawal."""
+        with self._engine.begin() as connection:
+            request = self._requests.get_in(connection, request_id)
+            if request.status == "verified":  # the work starts now
+                self._requests.transition(connection, actor, request_id, "in_progress", {})
+            subject = self._vault.subject_row(connection, request.subject_id)
+            require_scope(self._policy, actor.role, group=subject.group)
+            done = self._do(connection, actor, request, subject, changes, purposes)
+            to: Status = "fulfilled" if done.partial_reason is None else "partially_fulfilled"
+            values = {"reason": done.partial_reason, "decision_ground": done.ground}
+            self._requests.transition(connection, actor, request_id, to, values, done.detail)
+        return Outcome(request_id, to, done.partial_reason, done.detail)
+
+    def answer(self, actor: Actor, request_id: int) -> Answer:
+        """The answer kept with a fulfilled request, decrypted; the download is audited."""
+        now = self._clock()
+        with self._engine.begin() as connection:
+            request = self._requests.get_in(connection, request_id)
+            subject = self._vault.subject_row(connection, request.subject_id)
+            require_scope(self._policy, actor.role, group=subject.group)
+            row = connection.execute(
+                select(request_attachments).where(
+                    request_attachments.c.request_id == request_id,
+                    request_attachments.c.purpose == ANSWER,
+                )
+            ).first()
+            if row is None:
+                raise NotFound(f"request {request_id} has no answer to download")
+            data = self._vault.open_file(subject, bytes(row.ciphertext), f"{ANSWER}:{request_id}")
+            record_audit(
+                connection,
+                actor,
+                "answer_download",
+                subject_id=subject.id,
+                at=now,
+                detail={"request_id": request_id, "bytes": len(data)},
+            )
+        return Answer(row.filename, row.media_type, data)
+
+    def _do(
+        self,
+        connection: Connection,
+        actor: Actor,
+        request: RightsRequest,
+        subject: SubjectRow,
+        changes: Sequence[Change],
+        purposes: Sequence[str] | None,
+    ) -> _Done:
+        now = self._clock()
+        if request.kind in DISCLOSURE_SCOPES:
+            return self._disclose(connection, actor, request, subject, now)
+        if request.kind == "correction":
+            return self._correct(connection, actor, request, subject, changes, now)
+        if request.kind == "erasure":
+            return self._erase(connection, request, subject, now)
+        if request.kind in RESTRICTING:
+            return self._restrict(connection, request, subject, purposes, now)
+        if request.kind == "consent_withdrawal":
+            return self._withdraw(connection, actor, request, subject, purposes, now)
+        raise ValidationFailed(f"no fulfilment is defined for {request.kind!r} requests")
+
+    def _disclose(
+        self,
+        connection: Connection,
+        actor: Actor,
+        request: RightsRequest,
+        subject: SubjectRow,
+        now: dt.datetime,
+    ) -> _Done:
+        scope = DISCLOSURE_SCOPES[request.kind]
+        disclosure = assemble(connection, self._policy, self._vault, subject, now, scope)
+        lang: package.Lang = "en" if request.details.get("lang") == "en" else "ja"
+        method = "paper" if request.details.get("method") == "paper" else "electronic"
+        if method == "paper":
+            data = package.render_html(disclosure, lang, paper=True).encode()
+            filename, media_type = f"request-{request.id}.html", "text/html; charset=utf-8"
+        else:
+            data = package.render_zip(disclosure, lang)
+            filename, media_type = f"request-{request.id}.zip", "application/zip"
+        if subject.status == ACTIVE or disclosure.items:
+            self._keep_answer(connection, request, subject, filename, media_type, data, now)
+        detail = {
+            "method": method,
+            "items": len(disclosure.items),
+            "consents": len(disclosure.consents),
+            "purposes": len(disclosure.purposes),
+            "reads": len(disclosure.reads),
+            "bytes": len(data),
+        }
+        record_audit(
+            connection,
+            actor,
+            "disclose",
+            subject_id=subject.id,
+            at=now,
+            detail={"request_id": request.id, **detail},
+        )
+        return _Done(detail)
+
+    def _keep_answer(
+        self,
+        connection: Connection,
+        request: RightsRequest,
+        subject: SubjectRow,
+        filename: str,
+        media_type: str,
+        data: bytes,
+        now: dt.datetime,
+    ) -> None:
+        sealed = self._vault.seal_file(subject, data, f"{ANSWER}:{request.id}")
+        connection.execute(
+            insert(request_attachments).values(
+                request_id=request.id,
+                subject_id=subject.id,
+                purpose=ANSWER,
+                filename=filename,
+                media_type=media_type,
+                size=len(data),
+                ciphertext=sealed,
+                uploaded_at=now,
+            )
+        )
+
+    def _correct(
+        self,
+        connection: Connection,
+        actor: Actor,
+        request: RightsRequest,
+        subject: SubjectRow,
+        changes: Sequence[Change],
+        now: dt.datetime,
+    ) -> _Done:
+        result = apply_changes(
+            connection,
+            self._vault,
+            self._policy,
+            actor,
+            subject,
+            changes,
+            request_id=request.id,
+            now=now,
+        )
+        return _Done(
+            {"changed": list(result.changed), "notify_recipients": list(result.recipients)}
+        )
+
+    def _erase(
+        self, connection: Connection, request: RightsRequest, subject: SubjectRow, now: dt.datetime
+    ) -> _Done:
+        result = self._eraser.erase(connection, subject, now, request.id)
+        detail: dict[str, Any] = {
+            "erased_items": result.erased_items,
+            "kept_items": [k.item_id for k in result.kept],
+        }
+        if result.complete:
+            return _Done(detail)
+        return _Done(detail, kept_reason(result.kept), "alternative_measure")
+
+    def _restrict(
+        self,
+        connection: Connection,
+        request: RightsRequest,
+        subject: SubjectRow,
+        purposes: Sequence[str] | None,
+        now: dt.datetime,
+    ) -> _Done:
+        chosen = self._purposes(request, subject, purposes)
+        rows = [
+            {
+                "subject_id": subject.id,
+                "purpose": purpose,
+                "kind": request.kind,
+                "request_id": request.id,
+                "since": now,
+            }
+            for purpose in chosen
+        ]
+        connection.execute(insert(restrictions), rows)
+        return _Done({"kind": request.kind, "purposes": [p or "*" for p in chosen]})
+
+    def _withdraw(
+        self,
+        connection: Connection,
+        actor: Actor,
+        request: RightsRequest,
+        subject: SubjectRow,
+        purposes: Sequence[str] | None,
+        now: dt.datetime,
+    ) -> _Done:
+        chosen = [p for p in self._purposes(request, subject, purposes) if p is not None]
+        if not chosen:
+            chosen = [
+                name
+                for name, p in self._policy.purposes.items()
+                if subject.group in p.groups and p.consent != "not_required"
+            ]
+        rows = [
+            {
+                "subject_id": subject.id,
+                "purpose": purpose,
+                "action": "withdraw",
+                "version": self._policy.purposes[purpose].consent_version,
+                "by_guardian": False,
+                "guardian_name": None,
+                "method": "request",
+                "recorded_at": now,
+            }
+            for purpose in chosen
+        ]
+        if rows:
+            connection.execute(insert(consent_events), rows)
+        return _Done({"withdrawn": chosen})
+
+    def _purposes(
+        self, request: RightsRequest, subject: SubjectRow, purposes: Sequence[str] | None
+    ) -> list[str | None]:
+        """The purposes named (argument first, then the request's details); none: all."""
+        named = purposes if purposes is not None else request.details.get("purposes")
+        if not named:
+            if request.kind == "objection":
+                return [
+                    name
+                    for name, p in self._policy.purposes.items()
+                    if subject.group in p.groups and p.legal_basis.gdpr in OBJECTABLE_BASES
+                ] or [None]
+            return [None]
+        for purpose in named:
+            declared = self._policy.purposes.get(purpose)
+            if declared is None or subject.group not in declared.groups:
+                raise ValidationFailed(
+                    f"purpose {purpose!r} is not declared for subject group {subject.group!r}"
+                )
+        return list(dict.fromkeys(named))

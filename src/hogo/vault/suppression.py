@@ -1,0 +1,100 @@
+"""The suppression list: erasures recorded outside the database, so no restore undoes them.
+
+A backup taken before an erasure still holds the person. The database cannot remember what
+happened after its own backup was taken, so the list lives in a file next to the master key
+(one JSON line per erasure, appended and flushed to disk before the erasure commits). When
+hogo opens a database it re-applies every entry before anything can be read (R-14): a
+restored subject whose tombstone matches is erased again, and restored items are deleted.
+
+An entry holds ids and a keyed hash, nothing of the person.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from hogo.errors import HogoError
+
+
+class SuppressionUnavailable(HogoError):
+    """The suppression list cannot be written, so the erasure does not happen."""
+
+    status = 503
+    code = "suppression_unavailable"
+    title = "Suppression list unavailable"
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """One erasure: the whole subject (``item_ids`` empty) or some of its items."""
+
+    subject_id: int
+    tombstone: bytes
+    item_ids: tuple[int, ...]
+    erased_at: str  # ISO 8601
+
+    @property
+    def whole_subject(self) -> bool:
+        return not self.item_ids
+
+
+class SuppressionList:
+    """An append-only JSON-lines file of :class:`Suppression` entries."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def append(self, entries: Sequence[Suppression]) -> None:
+        """Write ``entries`` and force them to disk; raises if that is not possible."""
+        if not entries:
+            return
+        lines = "".join(_line(entry) for entry in entries)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(fd, lines.encode())
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as error:
+            raise SuppressionUnavailable(
+                f"cannot write the suppression list {self.path}: {error.strerror}"
+            ) from None
+
+    def __iter__(self) -> Iterator[Suppression]:
+        if not self.path.exists():
+            return
+        with self.path.open(encoding="utf-8") as lines:
+            for number, line in enumerate(lines, start=1):
+                if line.strip():
+                    yield _parse(line, self.path, number)
+
+
+def _line(entry: Suppression) -> str:
+    body = {
+        "subject_id": entry.subject_id,
+        "tombstone": entry.tombstone.hex(),
+        "item_ids": list(entry.item_ids),
+        "erased_at": entry.erased_at,
+    }
+    return json.dumps(body, separators=(",", ":")) + "\n"
+
+
+def _parse(line: str, path: Path, number: int) -> Suppression:
+    try:
+        body = json.loads(line)
+        return Suppression(
+            subject_id=int(body["subject_id"]),
+            tombstone=bytes.fromhex(body["tombstone"]),
+            item_ids=tuple(int(item) for item in body["item_ids"]),
+            erased_at=str(body["erased_at"]),
+        )
+    except (ValueError, KeyError, TypeError):
+        raise SuppressionUnavailable(
+            f"{path}:{number}: not a suppression entry; the list was altered"
+        ) from None
