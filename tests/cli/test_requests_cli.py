@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ def env(tmp_path: Path) -> dict[str, str]:
         "HOGO_DATABASE_URL": f"sqlite:///{tmp_path / 'hogo.db'}",
         "HOGO_MASTER_KEY": base64.b64encode(os.urandom(32)).decode(),
         "HOGO_POLICY_PATH": str(POLICY),
+        "HOGO_SUPPRESSION_FILE": str(tmp_path / "hogo.erased"),
         "COLUMNS": "200",
     }
 
@@ -86,3 +88,32 @@ def test_illegal_transition_is_one_line_and_non_zero(env: dict[str, str], reques
     result = CliRunner().invoke(app, ["requests", "fulfil", str(request_id)], env=env)
     assert result.exit_code == 1
     assert "cannot become" in result.output
+
+
+def test_R39_fulfil_does_the_work_and_answer_writes_the_package(
+    env: dict[str, str], request_id: int, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["requests", "verify", str(request_id)], env=env).exit_code == 0
+    done = runner.invoke(app, ["requests", "fulfil", str(request_id)], env=env)
+    assert done.exit_code == 0, done.output
+    assert f"request {request_id} fulfilled" in done.output
+    assert "method: electronic" in done.output
+    out = tmp_path / "answer.zip"
+    written = runner.invoke(
+        app, ["requests", "answer", str(request_id), "--out", str(out)], env=env
+    )
+    assert written.exit_code == 0, written.output
+    with zipfile.ZipFile(out) as package:
+        assert "data.json" in package.namelist()
+
+
+def test_bad_changes_file_is_one_line(env: dict[str, str], request_id: int, tmp_path: Path) -> None:
+    bad = tmp_path / "changes.json"
+    bad.write_text("{not json", encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["requests", "fulfil", str(request_id), "--changes", str(bad)], env=env
+    )
+    assert result.exit_code == 1
+    assert "not a JSON list of changes" in result.output
+    assert "Traceback" not in result.output

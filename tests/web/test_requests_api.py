@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
+import zipfile
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from hogo.runtime import Hogo
+from hogo.services.actor import Actor
 from hogo.services.rights import deadlines
 from hogo.store.tables import request_events, requests
 
@@ -246,3 +250,78 @@ def test_D16_open_requests_sorted_by_due_date(client: TestClient, key_for: Heade
     assert all(r["status"] == "received" for r in listed)
     assert listed[0]["may_sue_from"] == appi["may_sue_from"]
     assert listed[1]["due_at"] == gdpr["due_at"]
+
+
+def _walk_to_verified(client: TestClient, office: dict[str, str], **body: Any) -> str:
+    request = submit(client, office, **body)
+    path = f"/v1/requests/{request['id']}"
+    assert client.post(f"{path}/verify", headers=office).status_code == 200
+    return path
+
+
+def test_R39_disclosure_answer_is_downloaded_as_a_package(
+    client: TestClient, key_for: Headers
+) -> None:
+    office = key_for(OFFICE)
+    subject_id = new_customer(client, office)
+    stored = client.post(
+        f"/v1/subjects/{subject_id}/items",
+        json={
+            "items": [
+                {"category": "name", "value": "鈴木 一郎", "purposes": ["membership_service"]}
+            ]
+        },
+        headers=office,
+    )
+    assert stored.status_code == 201, stored.text
+    path = _walk_to_verified(
+        client, office, subject_id=subject_id, kind="disclosure", regime="appi"
+    )
+
+    fulfilled = client.post(f"{path}/fulfil", headers=office)
+    assert fulfilled.status_code == 200, fulfilled.text
+    assert fulfilled.json()["work"]["items"] == 1
+
+    answer = client.get(f"{path}/answer", headers=office)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/zip"
+    assert "attachment" in answer.headers["content-disposition"]
+    with zipfile.ZipFile(io.BytesIO(answer.content)) as package:
+        data = json.loads(package.read("data.json"))
+    assert [item["value"] for item in data["items"]] == ["鈴木 一郎"]
+    assert client.get(f"{path}/answer", headers=key_for("hr")).status_code == 403
+
+
+def test_R41_correction_over_the_api_changes_the_item(
+    client: TestClient, hogo: Hogo, key_for: Headers
+) -> None:
+    office = key_for(OFFICE)
+    subject_id = new_customer(client, office)
+    stored = client.post(
+        f"/v1/subjects/{subject_id}/items",
+        json={
+            "items": [
+                {"category": "address", "value": "大阪府", "purposes": ["membership_service"]}
+            ]
+        },
+        headers=office,
+    )
+    (item_id,) = stored.json()["ids"]
+    path = _walk_to_verified(
+        client, office, subject_id=subject_id, kind="correction", regime="appi"
+    )
+    change = {"kind": "correct", "item_id": item_id, "value": "京都府"}
+    fulfilled = client.post(f"{path}/fulfil", json={"changes": [change]}, headers=office)
+    assert fulfilled.status_code == 200, fulfilled.text
+    assert fulfilled.json()["work"]["changed"] == [item_id]
+    read = hogo.access.read(Actor("t", OFFICE), subject_id, ["address"], "membership_service")
+    assert [item.value for item in read.items] == ["京都府"]
+
+    unknown = _walk_to_verified(
+        client, office, subject_id=subject_id, kind="correction", regime="appi"
+    )
+    bad = {"kind": "correct", "item_id": 999_999, "value": "x"}
+    assert_problem(
+        client.post(f"{unknown}/fulfil", json={"changes": [bad]}, headers=office), 404, "not_found"
+    )
+    assert client.get(unknown, headers=office).json()["status"] == "verified"

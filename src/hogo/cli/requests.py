@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,8 +14,10 @@ from rich.console import Console
 from rich.table import Table
 
 from hogo.cli.common import DatabaseUrl, cli_actor_id, group_app, one_line_errors
-from hogo.runtime import open_hogo
+from hogo.errors import ValidationFailed
+from hogo.runtime import Hogo, open_hogo
 from hogo.services.actor import Actor
+from hogo.services.rights.correction import Change
 from hogo.services.rights.requests import RequestService, RightsRequest
 from hogo.settings import Settings
 
@@ -29,15 +32,21 @@ RequestId = Annotated[int, typer.Argument(help="The request's id.")]
 
 
 @contextmanager
-def _service(database_url: str | None, policy: Path | None) -> Iterator[RequestService]:
+def _hogo(database_url: str | None, policy: Path | None) -> Iterator[Hogo]:
     settings = Settings()
     hogo = open_hogo(
         database_url or settings.database_url, policy or settings.policy_path, settings=settings
     )
     try:
-        yield hogo.requests
+        yield hogo
     finally:
         hogo.close()
+
+
+@contextmanager
+def _service(database_url: str | None, policy: Path | None) -> Iterator[RequestService]:
+    with _hogo(database_url, policy) as hogo:
+        yield hogo.requests
 
 
 def _actor(role: str) -> Actor:
@@ -122,6 +131,14 @@ def start(
 @requests_app.command()
 def fulfil(
     request_id: RequestId,
+    purpose: Annotated[
+        list[str] | None,
+        typer.Option(help="A purpose a suspension, restriction, objection or withdrawal covers."),
+    ] = None,
+    changes: Annotated[
+        Path | None,
+        typer.Option(help="For a correction: a JSON file of changes [{kind, item_id, value}]."),
+    ] = None,
     partial_reason: Annotated[
         str | None, typer.Option(help="Why only part was done (makes it partially fulfilled).")
     ] = None,
@@ -130,10 +147,44 @@ def fulfil(
     database_url: DatabaseUrl = None,
     policy: PolicyPath = None,
 ) -> None:
-    """Close a request as done, or as partly done with a reason and ground (R-43)."""
-    with one_line_errors(), _service(database_url, policy) as service:
-        service.fulfil(_actor(role), request_id, partial_reason=partial_reason, ground=ground)
-    typer.echo(f"request {request_id} {'partially ' if partial_reason else ''}fulfilled")
+    """Do what the request asks, from the vault, and close it (R-38–R-43, G-06–G-10)."""
+    with one_line_errors(), _hogo(database_url, policy) as hogo:
+        outcome = hogo.fulfilment.fulfil(
+            _actor(role),
+            request_id,
+            changes=_read_changes(changes) if changes else (),
+            purposes=purpose or None,
+            partial_reason=partial_reason,
+            ground=ground,
+        )
+    typer.echo(f"request {request_id} {outcome.status.replace('_', ' ')}")
+    for key, value in outcome.detail.items():
+        typer.echo(f"  {key}: {value}")
+    if outcome.reason:
+        typer.echo(f"  reason: {outcome.reason}")
+
+
+@requests_app.command()
+def answer(
+    request_id: RequestId,
+    out: Annotated[Path, typer.Option(help="Where to write the answer (zip or HTML).")],
+    role: Role = "privacy_office",
+    database_url: DatabaseUrl = None,
+    policy: PolicyPath = None,
+) -> None:
+    """Write the answer made for a fulfilled request: the disclosure package or page."""
+    with one_line_errors(), _hogo(database_url, policy) as hogo:
+        made = hogo.fulfilment.answer(_actor(role), request_id)
+        out.write_bytes(made.data)
+    typer.echo(f"wrote {made.filename} ({len(made.data)} bytes) to {out}")
+
+
+def _read_changes(path: Path) -> list[Change]:
+    try:
+        listed = json.loads(path.read_text(encoding="utf-8"))
+        return [Change(**change) for change in listed]
+    except (OSError, ValueError, TypeError) as error:
+        raise ValidationFailed(f"{path}: not a JSON list of changes ({error})") from None
 
 
 @requests_app.command()

@@ -32,7 +32,13 @@ from hogo.services.rights import package
 from hogo.services.rights.correction import Change, apply_changes
 from hogo.services.rights.disclosure import assemble
 from hogo.services.rights.erasure import Eraser, kept_reason
-from hogo.services.rights.requests import RequestService, RightsRequest, Status
+from hogo.services.rights.requests import (
+    RequestService,
+    RightsRequest,
+    Status,
+    check_decision_ground,
+    required_text,
+)
 from hogo.services.scope import require_scope
 from hogo.store.tables import consent_events, request_attachments, restrictions
 from hogo.vault.items import ACTIVE, SubjectRow
@@ -75,6 +81,12 @@ class _Done:
     ground: str | None = None
 
 
+def _partial(reason: str | None, ground: str | None) -> tuple[str, str] | None:
+    if reason is None and ground is None:
+        return None
+    return required_text(reason, "a partial fulfilment"), check_decision_ground(ground)
+
+
 class FulfilmentService:
     def __init__(
         self,
@@ -99,16 +111,24 @@ class FulfilmentService:
         *,
         changes: Sequence[Change] = (),
         purposes: Sequence[str] | None = None,
+        partial_reason: str | None = None,
+        ground: str | None = None,
     ) -> Outcome:
         """Do the request's work and close it; ``changes`` for corrections, ``purposes`` to
-        narrow a suspension, restriction, objection or consent withdrawal."""
+        narrow a suspension, restriction, objection or consent withdrawal.
+
+        ``partial_reason`` and ``ground`` close it as partly done, when the office does less
+        than was asked or something else (R-43); work that the law stops part of (an item kept
+        by a legal floor) closes it so on its own.
+        """
+        decided = _partial(partial_reason, ground)
         with self._engine.begin() as connection:
             request = self._requests.get_in(connection, request_id)
             if request.status == "verified":  # the work starts now
                 self._requests.transition(connection, actor, request_id, "in_progress", {})
             subject = self._vault.subject_row(connection, request.subject_id)
             require_scope(self._policy, actor.role, group=subject.group)
-            done = self._do(connection, actor, request, subject, changes, purposes)
+            done = self._do(connection, actor, request, subject, changes, purposes, decided)
             to: Status = "fulfilled" if done.partial_reason is None else "partially_fulfilled"
             values = {"reason": done.partial_reason, "decision_ground": done.ground}
             self._requests.transition(connection, actor, request_id, to, values, done.detail)
@@ -148,11 +168,32 @@ class FulfilmentService:
         subject: SubjectRow,
         changes: Sequence[Change],
         purposes: Sequence[str] | None,
+        decided: tuple[str, str] | None,
+    ) -> _Done:
+        done = self._work(connection, actor, request, subject, changes, purposes, decided)
+        if decided is None:
+            return done
+        reason, ground = decided
+        if done.partial_reason is not None:
+            reason = f"{reason}; {done.partial_reason}"
+        return _Done(done.detail, reason, ground)
+
+    def _work(
+        self,
+        connection: Connection,
+        actor: Actor,
+        request: RightsRequest,
+        subject: SubjectRow,
+        changes: Sequence[Change],
+        purposes: Sequence[str] | None,
+        decided: tuple[str, str] | None,
     ) -> _Done:
         now = self._clock()
         if request.kind in DISCLOSURE_SCOPES:
             return self._disclose(connection, actor, request, subject, now)
         if request.kind == "correction":
+            if not changes and decided is not None:
+                return _Done({"changed": [], "notify_recipients": []})  # nothing was untrue
             return self._correct(connection, actor, request, subject, changes, now)
         if request.kind == "erasure":
             return self._erase(connection, request, subject, now)

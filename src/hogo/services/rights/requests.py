@@ -111,13 +111,13 @@ def _to_request(row: Row[Any]) -> RightsRequest:
     return RightsRequest(**{name: getattr(row, name) for name in RightsRequest.__slots__})
 
 
-def _required_text(value: str | None, what: str) -> str:
+def required_text(value: str | None, what: str) -> str:
     if value is None or not value.strip():
         raise ValidationFailed(f"{what} needs a reason (APPI A36, GDPR Art. 12(4); R-43)")
     return value.strip()
 
 
-def _check_decision_ground(ground: str | None) -> str:
+def check_decision_ground(ground: str | None) -> str:
     if ground not in DECISION_GROUNDS:
         raise ValidationFailed(
             f"unknown decision ground {ground!r}; expected one of {', '.join(DECISION_GROUNDS)}"
@@ -238,22 +238,22 @@ class RequestService:
         if partial_reason is None and ground is None:
             self._move(actor, request_id, "fulfilled", {})
             return
-        reason = _required_text(partial_reason, "a partial fulfilment")
-        decision = _check_decision_ground(ground)
+        reason = required_text(partial_reason, "a partial fulfilment")
+        decision = check_decision_ground(ground)
         values = {"reason": reason, "decision_ground": decision}
         self._move(actor, request_id, "partially_fulfilled", values)
 
     def refuse(self, actor: Actor, request_id: int, reason: str, ground: str) -> None:
         """Close as refused, with the reason and its ground (R-43, R-39, D27)."""
         values = {
-            "reason": _required_text(reason, "a refusal"),
-            "decision_ground": _check_decision_ground(ground),
+            "reason": required_text(reason, "a refusal"),
+            "decision_ground": check_decision_ground(ground),
         }
         self._move(actor, request_id, "refused", values)
 
     def extend(self, actor: Actor, request_id: int, reason: str) -> None:
         """G-05: extend a GDPR request by two months; the notice must fall in the first month."""
-        text = _required_text(reason, "an extension")
+        text = required_text(reason, "an extension")
         now = self._clock()
         with self._engine.begin() as connection:
             request = self._load(connection, request_id)

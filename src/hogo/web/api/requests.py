@@ -6,15 +6,17 @@ workflow itself, its checks (R-43, R-45) and its due dates (D16, D17, G-05) are 
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from hogo.runtime import Hogo
 from hogo.services.actor import Actor
+from hogo.services.rights.correction import Change
 from hogo.services.rights.requests import RightsRequest
 from hogo.web.api.deps import ActorDep, HogoDep
 from hogo.web.api.schemas import (
     ExtendIn,
     FulfilIn,
+    FulfilOut,
     RefuseIn,
     RequestEventOut,
     RequestHistoryOut,
@@ -93,12 +95,38 @@ def start_request(request_id: int, hogo: HogoDep, actor: ActorDep) -> RequestOut
 @router.post("/{request_id}/fulfil")
 def fulfil_request(
     request_id: int, hogo: HogoDep, actor: ActorDep, body: FulfilIn | None = None
-) -> RequestOut:
-    """Close as done; a partial fulfilment needs a reason and a ground (R-43)."""
+) -> FulfilOut:
+    """Do what the request asks, from the vault, and close it (R-38–R-43, G-06–G-10).
+
+    An erasure that must keep an item by law closes as partly fulfilled, naming the item.
+    """
     body = body or FulfilIn()
     _load(hogo, actor, request_id)
-    hogo.requests.fulfil(actor, request_id, partial_reason=body.partial_reason, ground=body.ground)
-    return _out(hogo.requests.get(request_id))
+    outcome = hogo.fulfilment.fulfil(
+        actor,
+        request_id,
+        changes=[Change(**change.model_dump()) for change in body.changes],
+        purposes=body.purposes,
+        partial_reason=body.partial_reason,
+        ground=body.ground,
+    )
+    closed = _out(hogo.requests.get(request_id)).model_dump()
+    return FulfilOut(**closed, work=dict(outcome.detail))
+
+
+@router.get(
+    "/{request_id}/answer",
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}, "text/html": {}}}},
+)
+def download_answer(request_id: int, hogo: HogoDep, actor: ActorDep) -> Response:
+    """The answer made for a fulfilled request: a zip (JSON, CSV, HTML) or a printable page."""
+    _load(hogo, actor, request_id)
+    answer = hogo.fulfilment.answer(actor, request_id)
+    disposition = f'attachment; filename="{answer.filename}"'
+    return Response(
+        answer.data, media_type=answer.media_type, headers={"Content-Disposition": disposition}
+    )
 
 
 @router.post("/{request_id}/refuse")

@@ -117,7 +117,25 @@ class RequestIn(Body):
     details: dict[str, Any] = Field(default_factory=dict)
 
 
+class ChangeIn(Body):
+    """One change of a correction request (APPI A34): correct, add or delete an item."""
+
+    kind: Literal["correct", "add", "delete"]
+    item_id: int | None = Field(default=None, description="The item to correct or delete")
+    category: Name | None = Field(default=None, description="The category of an added item")
+    value: Value | None = Field(default=None, description="The new value")
+    purposes: list[Name] = Field(default_factory=list, description="Purposes of an added item")
+
+
 class FulfilIn(Body):
+    changes: list[ChangeIn] = Field(
+        default_factory=list, max_length=200, description="For a correction: what to change"
+    )
+    purposes: list[Name] | None = Field(
+        default=None,
+        description="For a suspension, restriction, objection or consent withdrawal: the "
+        "purposes it covers (default: the request's, else every purpose concerned)",
+    )
     partial_reason: Annotated[str, StringConstraints(max_length=2000)] | None = Field(
         default=None, description="Why only part was done; needs a ground (R-43)"
     )
@@ -151,6 +169,10 @@ class RequestOut(BaseModel):
     decision_ground: str | None
     reason: str | None
     details: dict[str, Any]
+
+
+class FulfilOut(RequestOut):
+    work: dict[str, Any] = Field(description="What was done: items disclosed, erased, kept …")
 
 
 class RequestEventOut(BaseModel):
