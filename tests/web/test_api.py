@@ -293,7 +293,7 @@ def test_R42_suspended_or_erased_subject_is_denied(
     """R-42: suspension of use and erasure stop every read."""
     headers = key_for(OFFICE)
     subject_id = new_customer(client, headers)
-    purpose = plain_purpose(hogo.policy, "email")
+    purpose = "membership_service"  # no statutory floor keeps a member's e-mail
     item = {"category": "email", "value": "a@b.jp", "purposes": [purpose]}
     client.post(f"/v1/subjects/{subject_id}/items", json={"items": [item]}, headers=headers)
     assert (
@@ -309,6 +309,23 @@ def test_R42_suspended_or_erased_subject_is_denied(
     ).json()
     assert read["items"] == []
     assert read["decision"]["outcomes"][0]["reason"] == reason
+
+
+def test_R13_R42_erasing_a_subject_whose_items_the_law_keeps_is_refused_whole(
+    client: TestClient, hogo: Hogo, key_for: Headers
+) -> None:
+    """An order record must stay seven years (R-13): a direct erasure names it and changes
+    nothing; an erasure request would close partly instead."""
+    headers = key_for(OFFICE)
+    subject_id = new_customer(client, headers)
+    item = {"category": "email", "value": "a@b.jp", "purposes": ["order_confirmation"]}
+    client.post(f"/v1/subjects/{subject_id}/items", json={"items": [item]}, headers=headers)
+    refused = client.put(
+        f"/v1/subjects/{subject_id}/status", json={"status": "erased"}, headers=headers
+    )
+    assert refused.status_code == 409
+    assert "customer_orders" in refused.json()["detail"]
+    assert hogo.subjects.get(subject_id).status == "active"
 
 
 def test_undeclared_purpose_is_denied(client: TestClient, key_for: Headers) -> None:

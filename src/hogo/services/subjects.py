@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import Engine, insert, update
 
-from hogo.errors import ValidationFailed
+from hogo.errors import Conflict, ValidationFailed
 from hogo.guard.compile import CompiledPolicy
 from hogo.guard.state import ConsentAction, age_on
 from hogo.policy.model import Policy
 from hogo.services.access import Clock, utc_now
 from hogo.services.actor import Actor
 from hogo.services.auditing import record as record_audit
+from hogo.services.rights.erasure import Eraser, kept_reason
 from hogo.services.scope import require_scope
-from hogo.store.tables import consent_events, items, subjects
+from hogo.store.tables import consent_events, subjects
 from hogo.vault.items import NewItem, SubjectRow
 from hogo.vault.vault import Vault
 
@@ -32,12 +32,14 @@ class SubjectService:
         policy: Policy,
         compiled: CompiledPolicy,
         vault: Vault,
+        eraser: Eraser,
         clock: Clock = utc_now,
     ) -> None:
         self._engine = engine
         self._policy = policy
         self._compiled = compiled
         self._vault = vault
+        self._eraser = eraser
         self._clock = clock
 
     def create(
@@ -150,7 +152,11 @@ class SubjectService:
             )
 
     def set_status(self, actor: Actor, subject_id: int, status: str) -> None:
-        """Suspend use, lift a suspension, or erase (crypto-shred: the data key is destroyed)."""
+        """Suspend use, lift a suspension, or erase (crypto-shred: the data key is destroyed).
+
+        An erasure here is all or nothing: if the law keeps any item (R-13), it is refused and
+        names the items; an erasure request closes partly instead (:mod:`.rights.erasure`).
+        """
         if status not in ("active", "suspended", "erased"):
             raise ValidationFailed(
                 f"unknown status {status!r}; expected active, suspended or erased"
@@ -161,13 +167,19 @@ class SubjectService:
             require_scope(self._policy, actor.role, group=record.group)
             if record.status == "erased":
                 raise ValidationFailed(f"subject {subject_id} is erased; its status cannot change")
-            values: dict[str, Any] = {"status": status, "updated_at": now}
             if status == "erased":
-                values["wrapped_key"] = b""
+                kept = self._eraser.must_keep(connection, subject_id, now)
+                if kept:
+                    raise Conflict(
+                        f"subject {subject_id} cannot be erased whole: {kept_reason(kept)}"
+                    )
+                self._eraser.erase(connection, record, now)
+            else:
                 connection.execute(
-                    update(items).where(items.c.subject_id == subject_id).values(status="erased")
+                    update(subjects)
+                    .where(subjects.c.id == subject_id)
+                    .values(status=status, updated_at=now)
                 )
-            connection.execute(update(subjects).where(subjects.c.id == subject_id).values(**values))
             record_audit(
                 connection,
                 actor,

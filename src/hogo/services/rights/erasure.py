@@ -88,7 +88,7 @@ class Eraser:
         if subject.status == ERASED:
             raise Conflict(f"subject {subject.id} is already erased")
         stored = _items(connection, subject.id)
-        kept = tuple(k for item in stored if (k := self.kept(item, now)) is not None)
+        kept = self._kept_of(stored, now)
         kept_ids = {k.item_id for k in kept}
         if kept:
             gone = delete_items(
@@ -125,6 +125,15 @@ class Eraser:
             )
             self._suppression.append([entry])
         return ErasureResult(subject.id, gone, kept)
+
+    def must_keep(
+        self, connection: Connection, subject_id: int, now: dt.datetime
+    ) -> tuple[KeptItem, ...]:
+        """The subject's items that a legal floor keeps past ``now``; nothing is changed."""
+        return self._kept_of(_items(connection, subject_id), now)
+
+    def _kept_of(self, stored: Sequence[_Item], now: dt.datetime) -> tuple[KeptItem, ...]:
+        return tuple(k for item in stored if (k := self.kept(item, now)) is not None)
 
     def kept(self, item: _Item, now: dt.datetime) -> KeptItem | None:
         """The legal floor that keeps ``item`` past ``now``, if any (R-13)."""
