@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 import json
 import os
@@ -326,3 +327,25 @@ def test_R44_an_unverified_request_is_not_fulfilled(hogo: Hogo) -> None:
         hogo.fulfilment.fulfil(OFFICER, request_id)
     with pytest.raises(NotFound, match="no answer"):
         hogo.fulfilment.answer(OFFICER, request_id)
+
+
+def test_R42_no_longer_needed_past_retention_is_approved_at_once(hogo: Hogo) -> None:
+    subject_id = hogo.subjects.create(OFFICER, group="applicants", ref="a-old")
+    past = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    hogo.subjects.store(
+        OFFICER, subject_id, [NewItem("name", "古い 応募者", ("recruitment",), retain_until=past)]
+    )
+    request_id = _request(hogo, subject_id, "erasure", ground="no_longer_needed")
+
+    outcome = hogo.fulfilment.fulfil_if_ground_established(OFFICER, request_id)
+
+    assert outcome is not None
+    assert outcome.status == "fulfilled"
+    assert hogo.subjects.get(subject_id).status == "erased"
+
+
+def test_R42_no_longer_needed_within_retention_waits_for_the_office(hogo: Hogo) -> None:
+    subject_id = _applicant(hogo)
+    request_id = _request(hogo, subject_id, "erasure", ground="no_longer_needed")
+    assert hogo.fulfilment.fulfil_if_ground_established(OFFICER, request_id) is None
+    assert hogo.requests.get(request_id).status == "verified"

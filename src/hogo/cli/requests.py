@@ -109,10 +109,17 @@ def verify(
     database_url: DatabaseUrl = None,
     policy: PolicyPath = None,
 ) -> None:
-    """Record that the requester's identity or authority was checked (R-44)."""
-    with one_line_errors(), _service(database_url, policy) as service:
-        service.verify(_actor(role), request_id)
+    """Record that the requester's identity or authority was checked (R-44).
+
+    A request on the ground "no longer needed" whose data is all past retention is fulfilled
+    at once (R-42).
+    """
+    with one_line_errors(), _hogo(database_url, policy) as hogo:
+        hogo.requests.verify(_actor(role), request_id)
+        outcome = hogo.fulfilment.fulfil_if_ground_established(_actor(role), request_id)
     typer.echo(f"request {request_id} verified")
+    if outcome is not None:
+        typer.echo(f"request {request_id} {outcome.status}: its data is all past retention")
 
 
 @requests_app.command()

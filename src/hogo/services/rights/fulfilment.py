@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select
 
 from hogo.errors import NotFound, ValidationFailed
 from hogo.policy.model import Policy
@@ -40,7 +40,7 @@ from hogo.services.rights.requests import (
     required_text,
 )
 from hogo.services.scope import require_scope
-from hogo.store.tables import consent_events, request_attachments, restrictions
+from hogo.store.tables import consent_events, items, request_attachments, restrictions
 from hogo.vault.items import ACTIVE, SubjectRow
 from hogo.vault.vault import Vault
 
@@ -53,6 +53,18 @@ DISCLOSURE_SCOPES = {
 }
 RESTRICTING = ("suspension", "restriction", "objection", "provision_stop")
 OBJECTABLE_BASES = ("legitimate_interests", "public_task")  # GDPR Art. 21(1)
+AUTO_APPROVABLE = ("suspension", "erasure", "provision_stop")
+
+
+def _all_past_retention(connection: Connection, subject_id: int, now: dt.datetime) -> bool:
+    """The subject has items, and every one has a retention date that has passed."""
+    total, past = connection.execute(
+        select(
+            func.count(),
+            func.count().filter(items.c.retain_until <= now),
+        ).where(items.c.subject_id == subject_id, items.c.status == ACTIVE)
+    ).one()
+    return bool(total) and total == past
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +145,21 @@ class FulfilmentService:
             values = {"reason": done.partial_reason, "decision_ground": done.ground}
             self._requests.transition(connection, actor, request_id, to, values, done.detail)
         return Outcome(request_id, to, done.partial_reason, done.detail)
+
+    def fulfil_if_ground_established(self, actor: Actor, request_id: int) -> Outcome | None:
+        """R-42: a verified A35 request on the ground "no longer needed" is approved at once
+        when every item of the person is past its retention date (the policy itself says the
+        data is no longer needed); otherwise None and the office decides."""
+        with self._engine.connect() as connection:
+            request = self._requests.get_in(connection, request_id)
+            if not (
+                request.status == "verified"
+                and request.kind in AUTO_APPROVABLE
+                and request.ground == "no_longer_needed"
+                and _all_past_retention(connection, request.subject_id, self._clock())
+            ):
+                return None
+        return self.fulfil(actor, request_id)
 
     def answer(self, actor: Actor, request_id: int) -> Answer:
         """The answer kept with a fulfilled request, decrypted; the download is audited."""

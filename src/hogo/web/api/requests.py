@@ -79,9 +79,14 @@ def get_request(request_id: int, hogo: HogoDep, actor: ActorDep) -> RequestHisto
 
 @router.post("/{request_id}/verify")
 def verify_request(request_id: int, hogo: HogoDep, actor: ActorDep) -> RequestOut:
-    """The requester's identity, or the agent's authority, is confirmed (R-44)."""
+    """The requester's identity, or the agent's authority, is confirmed (R-44).
+
+    An erasure, suspension or provision stop on the ground "no longer needed" whose data is all
+    past its retention date is fulfilled at once (R-42).
+    """
     _load(hogo, actor, request_id)
     hogo.requests.verify(actor, request_id)
+    hogo.fulfilment.fulfil_if_ground_established(actor, request_id)
     return _out(hogo.requests.get(request_id))
 
 
