@@ -349,3 +349,14 @@ def test_R42_no_longer_needed_within_retention_waits_for_the_office(hogo: Hogo) 
     request_id = _request(hogo, subject_id, "erasure", ground="no_longer_needed")
     assert hogo.fulfilment.fulfil_if_ground_established(OFFICER, request_id) is None
     assert hogo.requests.get(request_id).status == "verified"
+
+
+def test_R42_erasure_destroys_the_persons_inquiry_tickets_too(hogo: Hogo) -> None:
+    subject_id = _applicant(hogo)
+    ticket_id = hogo.inquiries.open("question", "応募書類について質問です", email=EMAIL)
+    request_id = _request(hogo, subject_id, "erasure", ground="no_longer_needed")
+
+    outcome = hogo.fulfilment.fulfil(OFFICER, request_id)
+
+    assert outcome.detail["tickets_shredded"] == [ticket_id]
+    assert hogo.inquiries.get(ticket_id).messages == ()

@@ -314,6 +314,13 @@ def check_rights(policy: Policy) -> Iterator[Problem]:
         yield ("rights", "offered"), f"{right!r} is listed twice"
 
 
+def check_inquiry_desk(policy: Policy) -> Iterator[Problem]:
+    """A closed ticket is kept for a while: the record of how it was handled (R-47)."""
+    if months(policy.inquiry_desk.retention) == 0:
+        message = "a closed ticket must be kept for some time as the record of its handling (R-47)"
+        yield ("inquiry_desk", "retention"), message
+
+
 def check_minors(policy: Policy) -> Iterator[Problem]:
     minors = policy.minors
     if minors.default_jurisdiction not in minors.thresholds:
@@ -333,5 +340,6 @@ CHECKS: tuple[Callable[[Policy], Iterable[Problem]], ...] = (
     check_cookies,
     check_access_logs,
     check_rights,
+    check_inquiry_desk,
     check_minors,
 )

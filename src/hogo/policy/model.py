@@ -196,9 +196,13 @@ class Rights(Strict):
 
 
 class InquiryDesk(Strict):
+    """The desk for questions and complaints (§8; APPI A40, R-47)."""
+
     name: Text
     form_url: NonEmpty
     channels: list[NonEmpty]
+    response_days: Annotated[int, Field(ge=1, le=30)] = 14  # target for a first answer
+    retention: Duration = "P3Y"  # how long a closed ticket's messages are kept
 
 
 class RetentionRule(Strict):

@@ -24,6 +24,7 @@ from hogo.policy.durations import add_duration
 from hogo.policy.model import Policy
 from hogo.services.actor import Actor
 from hogo.services.auditing import record as record_audit
+from hogo.services.ticket_rows import shred_for_subject
 from hogo.store.tables import erasures, items, restrictions, subjects
 from hogo.vault.erase import (
     ERASED,
@@ -55,6 +56,7 @@ class ErasureResult:
     subject_id: int
     erased_items: int
     kept: tuple[KeptItem, ...]
+    tickets: tuple[int, ...] = ()  # inquiry tickets whose text was destroyed with the person
 
     @property
     def complete(self) -> bool:
@@ -90,6 +92,7 @@ class Eraser:
         stored = _items(connection, subject.id)
         kept = self._kept_of(stored, now)
         kept_ids = {k.item_id for k in kept}
+        addresses = self._email_indexes(connection, subject.id)
         if kept:
             gone = delete_items(
                 connection, subject.id, [i.id for i in stored if i.id not in kept_ids]
@@ -115,6 +118,7 @@ class Eraser:
                 )
             )
         _check_gone(connection, subject.id, len(stored), gone, len(kept))
+        shredded = shred_for_subject(connection, subject.id, addresses, now)
         erased_ids = () if not kept else tuple(i.id for i in stored if i.id not in kept_ids)
         if not kept or erased_ids:
             entry = Suppression(
@@ -124,7 +128,17 @@ class Eraser:
                 now.isoformat(),
             )
             self._suppression.append([entry])
-        return ErasureResult(subject.id, gone, kept)
+        return ErasureResult(subject.id, gone, kept, tuple(shredded))
+
+    def _email_indexes(self, connection: Connection, subject_id: int) -> list[bytes]:
+        """Blind indexes of the subject's e-mail addresses: its inquiry tickets carry them."""
+        categories = [n for n, c in self._policy.categories.items() if c.lookup == "email"]
+        query = select(items.c.blind_index).where(
+            items.c.subject_id == subject_id,
+            items.c.category.in_(categories),
+            items.c.blind_index.is_not(None),
+        )
+        return [bytes(index) for index in connection.execute(query).scalars()]
 
     def must_keep(
         self, connection: Connection, subject_id: int, now: dt.datetime

@@ -322,6 +322,7 @@ class FulfilmentService:
         detail: dict[str, Any] = {
             "erased_items": result.erased_items,
             "kept_items": [k.item_id for k in result.kept],
+            "tickets_shredded": list(result.tickets),
         }
         if result.complete:
             return _Done(detail)
