@@ -13,14 +13,21 @@ from typing import Any, ClassVar
 __all__ = [
     "AuditBroken",
     "AuditFailure",
+    "CodeExpired",
+    "CodeInvalid",
+    "CodeLocked",
+    "CodeUsed",
     "Conflict",
     "Forbidden",
     "HogoError",
     "KeyMismatch",
     "KeyMissing",
+    "MailFailed",
     "NotFound",
     "PolicyError",
+    "RateLimited",
     "StorageRefused",
+    "TooLarge",
     "Unauthenticated",
     "ValidationFailed",
 ]
@@ -120,3 +127,61 @@ class AuditBroken(HogoError):
     def __init__(self, detail: str, seq: int) -> None:
         super().__init__(detail, seq=seq)
         self.seq = seq
+
+
+class RateLimited(HogoError):
+    """Too many attempts from one address or client; ``retry_after`` is in seconds."""
+
+    status = 429
+    code = "rate_limited"
+    title = "Too many requests"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail, retry_after=retry_after)
+        self.retry_after = retry_after
+
+
+class TooLarge(HogoError):
+    status = 413
+    code = "payload_too_large"
+    title = "Payload too large"
+
+
+class MailFailed(HogoError):
+    """The mail server could not be reached or refused the message."""
+
+    status = 503
+    code = "mail_failed"
+    title = "Mail not sent"
+
+
+class CodeInvalid(HogoError):
+    """A one-time code that does not match; ``attempts_left`` says how many tries remain."""
+
+    status = 422
+    code = "code_invalid"
+    title = "Wrong code"
+
+    def __init__(self, detail: str, attempts_left: int) -> None:
+        super().__init__(detail, attempts_left=attempts_left)
+        self.attempts_left = attempts_left
+
+
+class CodeExpired(HogoError):
+    status = 410
+    code = "code_expired"
+    title = "Code expired"
+
+
+class CodeUsed(HogoError):
+    status = 409
+    code = "code_used"
+    title = "Code already used"
+
+
+class CodeLocked(HogoError):
+    """Too many wrong codes: the challenge can no longer be confirmed."""
+
+    status = 410
+    code = "code_locked"
+    title = "Too many wrong codes"

@@ -9,15 +9,22 @@ from types import TracebackType
 from sqlalchemy import Engine
 
 from hogo.guard.compile import CompiledPolicy, compile_policy
+from hogo.mail.registry import open_mailer
+from hogo.mail.sender import MailSender
 from hogo.policy.load import load_policy
 from hogo.policy.model import Policy
 from hogo.services.access import AccessService, Clock, utc_now
+from hogo.services.inquiries import InquiryService
+from hogo.services.rights.erasure import Eraser, reapply
+from hogo.services.rights.fulfilment import FulfilmentService
+from hogo.services.rights.intake import IntakeService
 from hogo.services.rights.requests import RequestService
 from hogo.services.subjects import SubjectService
 from hogo.settings import Settings
 from hogo.store import migrate
 from hogo.store.engine import make_engine
 from hogo.vault.keys import KeyRing, ensure_keyring, load_master_key
+from hogo.vault.suppression import SuppressionList
 from hogo.vault.vault import Vault
 
 
@@ -32,6 +39,10 @@ class Hogo:
     access: AccessService
     subjects: SubjectService
     requests: RequestService
+    fulfilment: FulfilmentService
+    inquiries: InquiryService
+    mailer: MailSender
+    intake: IntakeService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -54,27 +65,39 @@ def open_hogo(
     *,
     settings: Settings | None = None,
     clock: Clock = utc_now,
+    mailer: MailSender | None = None,
 ) -> Hogo:
     """Load and compile the policy, migrate the database, check the master key.
 
     The master key comes from ``HOGO_MASTER_KEY`` or the key file of ``settings`` (``hogo
     init`` creates one). A key that does not match the database fails here, in one line.
+    Mail goes through ``mailer`` when given, else the sender ``settings.mail_url`` names.
     """
     settings = settings or Settings()
     policy = load_policy(Path(policy_path))
+    mailer = mailer or open_mailer(settings.mail_url, settings.mail_from)
     keyring = KeyRing(load_master_key(settings.master_key, settings.key_file))
     engine = make_engine(database_url)
     migrate.upgrade(engine)
     with engine.begin() as connection:
         ensure_keyring(connection, keyring)
+    # R-14: what was erased stays erased, even in a database restored from a backup.
+    suppression = SuppressionList(settings.suppression_path)
+    reapply(engine, keyring, suppression, clock())
     compiled = compile_policy(policy)
     vault = Vault(policy, keyring)
+    requests = RequestService(engine, policy, clock)
+    eraser = Eraser(policy, keyring, suppression)
     return Hogo(
         engine=engine,
         policy=policy,
         compiled=compiled,
         vault=vault,
         access=AccessService(engine, compiled, vault, clock),
-        subjects=SubjectService(engine, policy, compiled, vault, clock),
-        requests=RequestService(engine, policy, clock),
+        subjects=SubjectService(engine, policy, compiled, vault, eraser, clock),
+        requests=requests,
+        fulfilment=FulfilmentService(engine, policy, vault, requests, eraser, clock),
+        inquiries=InquiryService(engine, policy, keyring, clock),
+        mailer=mailer,
+        intake=IntakeService(engine, policy, vault, keyring, requests, mailer, clock),
     )

@@ -16,3 +16,12 @@ class Settings(BaseSettings):
     policy_path: Path = Path("examples/policy.yaml")
     master_key: str | None = None  # base64 of 32 bytes; wins over the key file
     key_file: Path = Path("hogo.key")
+    # Erasures recorded outside the database; default: beside the key file, ".erased"
+    suppression_file: Path | None = None
+
+    @property
+    def suppression_path(self) -> Path:
+        return self.suppression_file or self.key_file.with_suffix(".erased")
+
+    mail_url: str = "file://outbox"  # smtp://, smtps://, file:// or memory:// (hogo.mail)
+    mail_from: str = "privacy@localhost"

@@ -25,7 +25,7 @@ from playwright.sync_api import Browser, Playwright, sync_playwright
 from hogo.auth.keys import KeyVerifier
 from hogo.policy.load import load_policy
 from hogo.policy.model import Policy
-from hogo.runtime import open_hogo
+from hogo.runtime import Hogo, open_hogo
 from hogo.settings import Settings
 from hogo.web.app import create_app
 
@@ -62,12 +62,20 @@ def policy() -> Policy:
 
 
 @pytest.fixture(scope="session")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``http://127.0.0.1:<port>`` of a running server; stopped and closed at the end."""
+def server_hogo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hogo]:
+    """The hogo the server runs on, for tests that set up data (keys, requests) first."""
     folder = tmp_path_factory.mktemp("server")
     master = base64.b64encode(os.urandom(32)).decode()
     settings = Settings(master_key=master, key_file=folder / "unused.key")
     hogo = open_hogo(f"sqlite:///{folder / 'hogo.db'}", POLICY, settings=settings)
+    yield hogo
+    hogo.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(server_hogo: Hogo) -> Iterator[str]:
+    """``http://127.0.0.1:<port>`` of a running server; stopped at the end."""
+    hogo = server_hogo
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))  # the port is ours from here on: no race for a free port
     port = listener.getsockname()[1]
@@ -85,7 +93,6 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         listener.close()
-        hogo.close()
     assert not thread.is_alive(), "the server did not stop"
 
 

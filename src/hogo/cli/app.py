@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "keys": ("hogo.cli.keys:keys_app", "Create, list and revoke API keys bound to roles."),
     "audit": ("hogo.cli.audit:audit_app", "Verify the hash-chained audit log."),
     "requests": ("hogo.cli.requests:requests_app", "Work the queue of rights requests."),
+    "inquiries": ("hogo.cli.inquiries:inquiries_app", "Work the inquiry desk's tickets."),
     "serve": ("hogo.cli.serve:serve", "Serve the API and pages over a database."),
     "demo": ("hogo.cli.demo:demo", "Seed policy + synthetic subjects + the server on localhost."),
 }

@@ -14,8 +14,10 @@ from hogo.auth.keys import KeyVerifier
 from hogo.errors import HogoError
 from hogo.runtime import Hogo
 from hogo.web import problems
-from hogo.web.api import access, health, requests, subjects
+from hogo.web.api import access, health, inquiries, intake, requests, subjects
 from hogo.web.pages import datamap
+from hogo.web.pages.console import routes as console
+from hogo.web.pages.console.sessions import SessionStore
 
 log = logging.getLogger("hogo.web")
 
@@ -57,10 +59,21 @@ def create_app(hogo: Hogo, verifier: KeyVerifier) -> FastAPI:
     )
     app.state.hogo = hogo
     app.state.verifier = verifier
+    app.state.console_sessions = SessionStore()
     app.add_exception_handler(HogoError, _hogo_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
-    for router in (health.router, subjects.router, access.router, requests.router, datamap.router):
+    routers = (
+        health.router,
+        subjects.router,
+        access.router,
+        requests.router,
+        inquiries.router,
+        intake.router,
+        datamap.router,
+        console.router,
+    )
+    for router in routers:
         app.include_router(router)
     return app

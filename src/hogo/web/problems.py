@@ -26,7 +26,11 @@ def problem(status: int, code: str, title: str, detail: str, **extensions: Any) 
 
 
 def from_error(error: HogoError) -> JSONResponse:
-    return problem(error.status, error.code, error.title, error.detail, **error.extensions)
+    response = problem(error.status, error.code, error.title, error.detail, **error.extensions)
+    retry_after = error.extensions.get("retry_after")
+    if isinstance(retry_after, int):
+        response.headers["Retry-After"] = str(retry_after)  # RFC 9110 §10.2.3 (rate_limited)
+    return response
 
 
 def from_status(status: int, detail: str) -> JSONResponse:

@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select
 
-from hogo.errors import MailFailed, RateLimited
+from hogo.errors import MailFailed, RateLimited, ValidationFailed
 from hogo.mail.message import Mail
 from hogo.mail.sender import MailSender
 from hogo.policy.model import Policy
@@ -143,7 +143,7 @@ class IntakeService:
         challenge, recipient = self._store(form, address, subject_ids, request_ids, code, now)
         if recipient is not None:
             subject, text = code_letter(self._policy, form.lang, kind, code, challenge.expires_at)
-            (defer or _run_now)(partial(self._send, Mail(recipient, subject, text), challenge.id))
+            (defer or _run_now)(partial(self._send, recipient, subject, text, challenge.id))
         return challenge
 
     def verify(self, challenge_id: str, code: str) -> Verified:
@@ -272,10 +272,12 @@ class IntakeService:
                 return found
         return None
 
-    def _send(self, mail: Mail, challenge_id: str) -> None:
+    def _send(self, recipient: str, subject: str, text: str, challenge_id: str) -> None:
+        """Send the code; a failure (the server, or an address on file unfit for mail) is
+        logged and audited, never raised: raising would tell a known address from others."""
         try:
-            self._mailer.send(mail)
-        except MailFailed as error:
+            self._mailer.send(Mail(recipient, subject, text))
+        except (MailFailed, ValidationFailed) as error:
             log.warning("the code of challenge %s was not sent: %s", challenge_id[:8], error)
             with self._engine.begin() as connection:
                 record_audit(

@@ -82,7 +82,7 @@ class RequestNotifier:
         try:
             # The newest address on file: the one the person most likely still reads.
             self._mailer.send(Mail(addresses[-1], subject, text))
-        except MailFailed as error:
+        except (MailFailed, ValidationFailed) as error:  # the server, or an unusable address
             log.warning("notice %s of request %s not sent: %s", event, request.id, error)
             return self._record(request, event, Notice(request.id, event, False, error.detail))
         return self._record(request, event, Notice(request.id, event, True))

@@ -35,6 +35,7 @@ LABELS: dict[str, Text] = {
     "kind": Text(ja="区分", en="Kind"),
     "country": Text(ja="所在国", en="Country"),
     "purposes": Text(ja="利用目的", en="Purposes"),
+    "console": Text(ja="管理画面（事務局）", en="Office console"),
 }
 
 

@@ -1,0 +1,1 @@
+"""The privacy office's console: server-rendered pages for rights requests and inquiries."""
