@@ -59,3 +59,9 @@ def engine(database_url: str) -> Iterator[Engine]:
     migrate.upgrade(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _mail_stays_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test writes mail to the working directory: the default sender keeps it in memory."""
+    monkeypatch.setenv("HOGO_MAIL_URL", "memory://")

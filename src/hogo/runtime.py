@@ -18,6 +18,7 @@ from hogo.services.inquiries import InquiryService
 from hogo.services.rights.erasure import Eraser, reapply
 from hogo.services.rights.fulfilment import FulfilmentService
 from hogo.services.rights.intake import IntakeService
+from hogo.services.rights.notify import RequestNotifier
 from hogo.services.rights.requests import RequestService
 from hogo.services.subjects import SubjectService
 from hogo.settings import Settings
@@ -86,7 +87,8 @@ def open_hogo(
     reapply(engine, keyring, suppression, clock())
     compiled = compile_policy(policy)
     vault = Vault(policy, keyring)
-    requests = RequestService(engine, policy, clock)
+    notifier = RequestNotifier(engine, policy, vault, mailer, clock)
+    requests = RequestService(engine, policy, clock, notifier.notify)
     eraser = Eraser(policy, keyring, suppression)
     return Hogo(
         engine=engine,

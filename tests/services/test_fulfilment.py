@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from hogo.errors import Conflict, Forbidden, NotFound
+from hogo.mail.memory import MemorySender
 from hogo.runtime import Hogo, open_hogo
 from hogo.services.actor import Actor
 from hogo.services.rights.correction import Change
@@ -360,3 +361,15 @@ def test_R42_erasure_destroys_the_persons_inquiry_tickets_too(hogo: Hogo) -> Non
 
     assert outcome.detail["tickets_shredded"] == [ticket_id]
     assert hogo.inquiries.get(ticket_id).messages == ()
+
+
+def test_G05_R42_the_person_is_told_of_each_decision_even_after_erasure(
+    database_url: str, settings: Settings
+) -> None:
+    sent = MemorySender()
+    with open_hogo(database_url, POLICY, settings=settings, mailer=sent) as hogo:
+        subject_id = _applicant(hogo)
+        request_id = _request(hogo, subject_id, "erasure", ground="no_longer_needed")
+        hogo.fulfilment.fulfil(OFFICER, request_id)
+    assert [mail.to for mail in sent.sent] == [EMAIL, EMAIL]  # verified, then fulfilled
+    assert str(request_id) in sent.sent[-1].subject + sent.sent[-1].text

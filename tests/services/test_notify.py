@@ -38,10 +38,9 @@ def outbox() -> MemorySender:
 
 
 @pytest.fixture
-def hogo(
-    database_url: str, tmp_path: Path, clock: FixedClock, outbox: MemorySender
-) -> Iterator[Hogo]:
-    opened, _keyring = open_test_hogo(database_url, tmp_path, clock, outbox)
+def hogo(database_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[Hogo]:
+    # The notices hogo sends by itself go elsewhere: ``outbox`` holds the tested notifier's.
+    opened, _keyring = open_test_hogo(database_url, tmp_path, clock, MemorySender())
     yield opened
     opened.close()
 
@@ -182,3 +181,18 @@ def test_notice_must_fit_the_request(hogo: Hogo, notifier: RequestNotifier) -> N
     for event in ("verified", "refused", "fulfilled", "extended"):
         with pytest.raises(ValidationFailed):
             notifier.notify(request, event)
+
+
+def test_G05_R43_the_workflow_tells_the_person_of_each_decision(
+    database_url: str, tmp_path: Path, clock: FixedClock
+) -> None:
+    sent = MemorySender()
+    hogo, _keyring = open_test_hogo(database_url, tmp_path, clock, sent)
+    with hogo:
+        request_id = request_of(hogo, regime="gdpr", lang="en")
+        hogo.requests.verify(OFFICE, request_id)
+        hogo.requests.extend(OFFICE, request_id, "many archives to search")
+        hogo.requests.refuse(OFFICE, request_id, "manifestly unfounded", "manifestly_unfounded")
+    assert [mail.to for mail in sent.sent] == [TARO, TARO, TARO]
+    assert "many archives to search" in sent.sent[1].text
+    assert "manifestly unfounded" in sent.sent[2].text

@@ -29,6 +29,7 @@ from hogo.services.access import Clock, utc_now
 from hogo.services.actor import Actor
 from hogo.services.auditing import record as record_audit
 from hogo.services.rights import package
+from hogo.services.rights.contact import addresses_on_file
 from hogo.services.rights.correction import Change, apply_changes
 from hogo.services.rights.disclosure import assemble
 from hogo.services.rights.erasure import Eraser, kept_reason
@@ -136,6 +137,12 @@ class FulfilmentService:
         decided = _partial(partial_reason, ground)
         with self._engine.begin() as connection:
             request = self._requests.get_in(connection, request_id)
+            # An erasure takes the address with it: read it first, to tell the person.
+            addresses = (
+                addresses_on_file(connection, self._vault, self._policy, request.subject_id)
+                if request.kind == "erasure"
+                else None
+            )
             if request.status == "verified":  # the work starts now
                 self._requests.transition(connection, actor, request_id, "in_progress", {})
             subject = self._vault.subject_row(connection, request.subject_id)
@@ -144,6 +151,7 @@ class FulfilmentService:
             to: Status = "fulfilled" if done.partial_reason is None else "partially_fulfilled"
             values = {"reason": done.partial_reason, "decision_ground": done.ground}
             self._requests.transition(connection, actor, request_id, to, values, done.detail)
+        self._requests.announce(request_id, to, addresses)
         return Outcome(request_id, to, done.partial_reason, done.detail)
 
     def fulfil_if_ground_established(self, actor: Actor, request_id: int) -> Outcome | None:
@@ -184,6 +192,33 @@ class FulfilmentService:
                 subject_id=subject.id,
                 at=now,
                 detail={"request_id": request_id, "bytes": len(data)},
+            )
+        return Answer(row.filename, row.media_type, data)
+
+    def answer_for_requester(self, request_id: int, requester: Actor) -> Answer:
+        """The answer, for the person the request is from: no role scope applies, because the
+        caller has already checked the person's status token; the download is audited under
+        ``requester``."""
+        now = self._clock()
+        with self._engine.begin() as connection:
+            request = self._requests.get_in(connection, request_id)
+            subject = self._vault.subject_row(connection, request.subject_id)
+            row = connection.execute(
+                select(request_attachments).where(
+                    request_attachments.c.request_id == request_id,
+                    request_attachments.c.purpose == ANSWER,
+                )
+            ).first()
+            if row is None:
+                raise NotFound(f"request {request_id} has no answer to download")
+            data = self._vault.open_file(subject, bytes(row.ciphertext), f"{ANSWER}:{request_id}")
+            record_audit(
+                connection,
+                requester,
+                "answer_download",
+                subject_id=subject.id,
+                at=now,
+                detail={"request_id": request_id, "bytes": len(data), "by": "requester"},
             )
         return Answer(row.filename, row.media_type, data)
 

@@ -14,6 +14,7 @@ decision already made is never turned into an error by the mail server.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, select
@@ -69,11 +70,20 @@ class RequestNotifier:
         self._mailer = mailer
         self._clock = clock
 
-    def notify(self, request: RightsRequest, event: str) -> Notice:
-        """Tell the person about ``event`` (one of :data:`EVENTS`) on ``request``."""
+    def notify(
+        self, request: RightsRequest, event: str, addresses: Sequence[str] | None = None
+    ) -> Notice:
+        """Tell the person about ``event`` (one of :data:`EVENTS`) on ``request``.
+
+        ``addresses`` are used instead of those on file: an erasure reads them before the
+        person's data is gone, so the person still hears that it is gone.
+        """
         _check_event(request, event)
         with self._engine.connect() as connection:
-            addresses = addresses_on_file(connection, self._vault, self._policy, request.subject_id)
+            if addresses is None:
+                addresses = addresses_on_file(
+                    connection, self._vault, self._policy, request.subject_id
+                )
             reason = _extension_reason(connection, request.id) if event == "extended" else None
         if not addresses:
             return self._record(request, event, Notice(request.id, event, False, "no_address"))

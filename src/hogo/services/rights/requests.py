@@ -9,7 +9,7 @@ ledger and an audit entry, in the same transaction as the change of state. Due d
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
@@ -176,13 +176,34 @@ def _check_a35_ground(kind: str, regime: str, ground: str | None) -> None:
         )
 
 
-class RequestService:
-    """Receives rights requests and moves them through their workflow."""
+Notify = Callable[["RightsRequest", str, Sequence[str] | None], object]
+NOTIFIED = ("verified", "fulfilled", "partially_fulfilled", "refused")
 
-    def __init__(self, engine: Engine, policy: Policy, clock: Clock = utc_now) -> None:
+
+class RequestService:
+    """Receives rights requests and moves them through their workflow.
+
+    ``notify`` is called with the request and the event once a decision has committed
+    (verified, fulfilled, partially fulfilled, refused, extended): the person is told of each.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        policy: Policy,
+        clock: Clock = utc_now,
+        notify: Notify | None = None,
+    ) -> None:
         self._engine = engine
         self._policy = policy
         self._clock = clock
+        self._notify = notify
+
+    def announce(self, request_id: int, event: str, addresses: Sequence[str] | None = None) -> None:
+        """Tell the person of a decision that has committed (a no-op without a notifier);
+        ``addresses`` instead of those on file, when the person's data is already gone."""
+        if self._notify is not None:
+            self._notify(self.get(request_id), event, addresses)
 
     def submit(
         self,
@@ -276,6 +297,7 @@ class RequestService:
                 detail,
                 action="request_extend",
             )
+        self.announce(request_id, "extended")
 
     def get(self, request_id: int) -> RightsRequest:
         with self._engine.connect() as connection:
@@ -314,6 +336,8 @@ class RequestService:
     def _move(self, actor: Actor, request_id: int, to: Status, values: Mapping[str, Any]) -> None:
         with self._engine.begin() as connection:
             self.transition(connection, actor, request_id, to, values)
+        if to in NOTIFIED:
+            self.announce(request_id, to)
 
     def transition(
         self,

@@ -8,6 +8,7 @@ upload is refused with ``413`` however it is sent (with or without ``Content-Len
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from fastapi import Request
@@ -169,6 +170,13 @@ def parse_json(body: bytes) -> IntakeIn:
 
 async def parse_form(request: Request, body: bytes) -> tuple[IntakeIn, Proof | None]:
     """The form's fields as an :class:`IntakeIn`, and its ``proof`` file if any."""
+    fields, proof = await read_form(request, body)
+    return intake_of(fields), proof
+
+
+async def read_form(request: Request, body: bytes) -> tuple[dict[str, str], Proof | None]:
+    """The form's text fields as sent (stripped; empty ones left out) and its ``proof`` file;
+    :class:`ValidationFailed` for a field the form does not have."""
     form = await _replayed(request, body).form(max_files=1, max_fields=len(FORM_FIELDS) + 1)
     try:
         unknown = sorted(set(form.keys()) - {*FORM_FIELDS, "proof"})
@@ -177,13 +185,17 @@ async def parse_form(request: Request, body: bytes) -> tuple[IntakeIn, Proof | N
                 f"unknown form field {unknown[0]!r}; expected {', '.join(FORM_FIELDS)}, proof"
             )
         fields = {name: value for name in FORM_FIELDS if (value := _text(form, name))}
-        try:
-            intake = IntakeForm.model_validate(fields).to_intake()
-        except ValidationError as error:
-            raise RequestValidationError(_with_body_loc(error)) from None
-        return intake, await _proof(form)
+        return fields, await _proof(form)
     finally:
         await form.close()
+
+
+def intake_of(fields: Mapping[str, str]) -> IntakeIn:
+    """The flat form fields checked as an :class:`IntakeIn` (422 ``request_invalid`` if not)."""
+    try:
+        return IntakeForm.model_validate(fields).to_intake()
+    except ValidationError as error:
+        raise RequestValidationError(_with_body_loc(error)) from None
 
 
 def _replayed(request: Request, body: bytes) -> Request:
