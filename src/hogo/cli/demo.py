@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import select
 
 from hogo.auth.keys import create_key
 from hogo.cli.serve import run_server
@@ -17,6 +18,7 @@ from hogo.services.actor import Actor
 from hogo.services.populate import count_subjects, populate
 from hogo.services.synthetic import SyntheticPeople
 from hogo.settings import Settings
+from hogo.store.tables import items, subjects
 from hogo.vault.keys import create_key_file
 
 DEMO_ROLE = "privacy_office"
@@ -39,11 +41,36 @@ def _fill(hogo: Hogo, wanted: int) -> None:
             progress.advance(task, len(batch.subjects))
 
 
+def _example_address(hogo: Hogo) -> str | None:
+    """The e-mail address of a synthetic customer, read (and audited) as the demo's office."""
+    with hogo.engine.connect() as connection:
+        found = connection.execute(
+            select(items.c.subject_id, items.c.purposes)
+            .join(subjects, subjects.c.id == items.c.subject_id)
+            .where(
+                items.c.category == "email",
+                items.c.status == "active",
+                subjects.c.subject_group == "customers",
+                subjects.c.status == "active",
+            )
+            .order_by(items.c.id)
+            .limit(1)
+        ).first()
+    if found is None:
+        return None
+    actor = Actor(id="demo", role=DEMO_ROLE)
+    read = hogo.access.read(actor, found.subject_id, ["email"], found.purposes[0])
+    return read.items[0].value if read.items else None
+
+
 def demo(
     subjects: Annotated[int, typer.Option(min=0, help="How many synthetic subjects")] = 10_000,
     database: Annotated[Path, typer.Option(help="SQLite file")] = Path("hogo-demo.db"),
     key_file: Annotated[Path, typer.Option(help="Master key file")] = Path("hogo-demo.key"),
     policy: Annotated[Path, typer.Option(help="Policy file")] = Path("examples/policy.yaml"),
+    outbox: Annotated[
+        Path, typer.Option(help="Folder the demo's mail goes to, one .eml file per message")
+    ] = Path("hogo-demo-outbox"),
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
     serve: Annotated[bool, typer.Option(help="Start the server when the data is ready")] = True,
@@ -51,7 +78,7 @@ def demo(
     """Create (or reuse) a demo database with synthetic subjects and serve it on localhost."""
     if create_key_file(key_file):
         console.print(f"Created the master key file {key_file} (mode 0600).")
-    settings = Settings(master_key=None, key_file=key_file)
+    settings = Settings(master_key=None, key_file=key_file, mail_url=f"file://{outbox.resolve()}")
     hogo = open_hogo(f"sqlite:///{database}", policy, settings=settings)
     _fill(hogo, subjects)
     with hogo.engine.begin() as connection:
@@ -65,6 +92,15 @@ def demo(
     url = f"http://{host}:{port}"
     console.print(f"API key for role {DEMO_ROLE} (shown once): [bold]{key}[/bold]", soft_wrap=True)
     console.print(f"Data map: {url}/   API docs: {url}/docs", soft_wrap=True)
+    console.print(
+        f"Privacy center: {url}/privacy-center   (mail goes to {outbox}/)", soft_wrap=True
+    )
+    console.print(f"Office console: {url}/console   (sign in with the API key)", soft_wrap=True)
+    address = _example_address(hogo)
+    if address:
+        console.print(
+            f"An address on file to try the privacy center with: {address}", soft_wrap=True
+        )
     console.print(f'Try: curl -H "Authorization: Bearer {key}" {url}/v1/subjects/1', soft_wrap=True)
     if serve:
         run_server(hogo, host, port)
