@@ -373,3 +373,16 @@ def test_G05_R42_the_person_is_told_of_each_decision_even_after_erasure(
         hogo.fulfilment.fulfil(OFFICER, request_id)
     assert [mail.to for mail in sent.sent] == [EMAIL, EMAIL]  # verified, then fulfilled
     assert str(request_id) in sent.sent[-1].subject + sent.sent[-1].text
+
+
+def test_R42_erasure_removes_what_the_person_wrote_in_their_requests(hogo: Hogo) -> None:
+    subject_id = _applicant(hogo)
+    details = {
+        "description": "私の応募書類を消してください",
+        "agent": {"type": "attorney", "name": "弁護士 甲"},
+    }
+    request_id = _request(hogo, subject_id, "erasure", ground="no_longer_needed", details=details)
+    hogo.fulfilment.fulfil(OFFICER, request_id)
+    kept = hogo.requests.get(request_id).details
+    assert "description" not in kept
+    assert kept["agent"] == {"type": "attorney"}

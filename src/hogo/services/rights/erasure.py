@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from hogo.errors import Conflict
 from hogo.policy.durations import add_duration
@@ -25,7 +25,7 @@ from hogo.policy.model import Policy
 from hogo.services.actor import Actor
 from hogo.services.auditing import record as record_audit
 from hogo.services.ticket_rows import shred_for_subject
-from hogo.store.tables import erasures, items, restrictions, subjects
+from hogo.store.tables import erasures, items, requests, restrictions, subjects
 from hogo.vault.erase import (
     ERASED,
     delete_items,
@@ -119,6 +119,7 @@ class Eraser:
             )
         _check_gone(connection, subject.id, len(stored), gone, len(kept))
         shredded = shred_for_subject(connection, subject.id, addresses, now)
+        _scrub_requests(connection, subject.id)
         erased_ids = () if not kept else tuple(i.id for i in stored if i.id not in kept_ids)
         if not kept or erased_ids:
             entry = Suppression(
@@ -174,6 +175,29 @@ def _items(connection: Connection, subject_id: int) -> list[_Item]:
         _Item(row.id, row.category, tuple(row.purposes), row.collected_at)
         for row in connection.execute(query)
     ]
+
+
+PERSONAL_DETAILS = ("description",)  # what the person wrote; the agent's name and file name
+
+
+def _scrub_requests(connection: Connection, subject_id: int) -> None:
+    """Remove from the person's requests what they or their agent wrote in their own words.
+
+    What stays is the record of the request (kind, dates, decisions), kept as proof that it
+    was answered.
+    """
+    rows = connection.execute(
+        select(requests.c.id, requests.c.details).where(requests.c.subject_id == subject_id)
+    ).all()
+    for request_id, details in rows:
+        scrubbed = {k: v for k, v in details.items() if k not in PERSONAL_DETAILS}
+        agent = scrubbed.get("agent")
+        if isinstance(agent, dict):
+            scrubbed["agent"] = {k: v for k, v in agent.items() if k not in ("name", "proof_file")}
+        if scrubbed != details:
+            connection.execute(
+                update(requests).where(requests.c.id == request_id).values(details=scrubbed)
+            )
 
 
 def _check_gone(connection: Connection, subject_id: int, stored: int, gone: int, kept: int) -> None:
