@@ -145,3 +145,12 @@ def test_R47_a_step_the_status_does_not_allow_is_409(client: TestClient, key_for
     body = assert_problem(response, 409, "conflict")
     assert (body["from_status"], body["to_status"]) == ("closed", "answered")
     assert_problem(client.get("/v1/inquiries/999", headers=office), 404, "not_found")
+
+
+def test_R47_the_public_form_is_rate_limited_per_address(client: TestClient) -> None:
+    body = {"kind": "question", "text": "質問です", "email": "same@example.jp"}
+    answers = [client.post("/v1/inquiries", json=body).status_code for _ in range(6)]
+    assert answers == [201] * 5 + [429]
+    limited = client.post("/v1/inquiries", json=body)
+    assert int(limited.headers["retry-after"]) > 0
+    assert limited.json()["code"] == "rate_limited"

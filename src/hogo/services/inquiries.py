@@ -40,6 +40,8 @@ from hogo.services.inquiry_records import (
     require_desk_role,
 )
 from hogo.services.rights.deadlines import arrival_date
+from hogo.services.rights.limits import Budget, IntakeLimits, throttle
+from hogo.services.rights.tokens import IntakeHasher
 from hogo.services.ticket_rows import (
     SUMMARY_COLUMNS,
     add_message,
@@ -92,12 +94,19 @@ class InquiryService:
     """Receives questions and complaints and moves them through the desk's workflow."""
 
     def __init__(
-        self, engine: Engine, policy: Policy, keyring: KeyRing, clock: Clock = utc_now
+        self,
+        engine: Engine,
+        policy: Policy,
+        keyring: KeyRing,
+        clock: Clock = utc_now,
+        *,
+        limits: IntakeLimits | None = None,
     ) -> None:
         self._engine = engine
         self._desk = policy.inquiry_desk
         self._keyring = keyring
         self._clock = clock
+        self._limits = limits or IntakeLimits()
 
     def open(
         self,
@@ -110,11 +119,14 @@ class InquiryService:
         channel: str = "inquiry_form",
         subject_id: int | None = None,
         actor: Actor | None = None,
+        client: str | None = None,
     ) -> int:
         """Record an arriving ticket and its due date; returns its id.
 
         ``actor`` is who records it: by default the channel itself (the person, through the
-        form); a member of staff taking a call names themselves.
+        form); a member of staff taking a call names themselves. ``client`` (the sender's IP
+        address, for the public form) and the e-mail address are rate-limited like the
+        privacy center's intake.
         """
         check_intake(self._desk, kind, lang, channel)
         first = first_message(text, name, email)
@@ -122,6 +134,7 @@ class InquiryService:
         index = blind_index(self._keyring.index_key, "email", address) if address else None
         actor = actor or Actor(id=f"desk:{channel}", role="public")
         now = self._clock()
+        self._throttle(index, client, actor, now)
         due = self._due(now)
         values = {
             "kind": kind,
@@ -148,6 +161,16 @@ class InquiryService:
                 detail={**detail, "to": "open", "due_at": due.isoformat()},
             )
         return ticket_id
+
+    def _throttle(
+        self, index: bytes | None, client: str | None, actor: Actor, now: dt.datetime
+    ) -> None:
+        budgets = [] if index is None else [Budget("address", index, self._limits.per_address)]
+        if client:
+            hashed = IntakeHasher(self._keyring.code_key).client(client)
+            budgets.append(Budget("client", hashed, self._limits.per_client))
+        if budgets:
+            throttle(self._engine, budgets, now, self._limits.window, actor, "ticket_limited", {})
 
     def assign(self, actor: Actor, ticket_id: int, to: str) -> None:
         """Name who handles the ticket (R-47: the handler)."""

@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select
 
-from hogo.errors import MailFailed, RateLimited, ValidationFailed
+from hogo.errors import MailFailed, ValidationFailed
 from hogo.mail.message import Mail
 from hogo.mail.sender import MailSender
 from hogo.policy.model import Policy
@@ -38,7 +38,7 @@ from hogo.services.rights.attachments import Attachment, Proof
 from hogo.services.rights.contact import address_matching
 from hogo.services.rights.deadlines import Regime
 from hogo.services.rights.letters import code_letter
-from hogo.services.rights.limits import Budget, IntakeLimits, count_attempt, over_limit
+from hogo.services.rights.limits import Budget, IntakeLimits, throttle
 from hogo.services.rights.requests import RequestKind, RequestService, RightsRequest
 from hogo.services.rights.submission import Submission
 from hogo.services.rights.tokens import IntakeHasher, new_challenge_id, new_code
@@ -179,26 +179,10 @@ class IntakeService:
         budgets = [Budget("address", address, self._limits.per_address)]
         if client:
             budgets.append(Budget("client", self._hasher.client(client), self._limits.per_client))
-        with self._engine.begin() as connection:
-            spent = over_limit(connection, budgets, now, self._limits.window)
-            if spent is None:
-                count_attempt(connection, budgets, now)
-            else:
-                detail = {"address": address.hex(), "limit": spent[0].name, "retry_after": spent[1]}
-                record_audit(
-                    connection,
-                    INTAKE_ACTOR,
-                    "intake_limited",
-                    subject_id=None,
-                    at=now,
-                    detail=detail,
-                )
-        if spent is not None:
-            budget, wait = spent
-            raise RateLimited(
-                f"too many requests from this {budget.name}; try again in {wait} seconds",
-                retry_after=wait,
-            )
+        detail = {"address": address.hex()}
+        throttle(
+            self._engine, budgets, now, self._limits.window, INTAKE_ACTOR, "intake_limited", detail
+        )
 
     def _store(
         self,

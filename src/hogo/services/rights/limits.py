@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, Engine, delete, func, insert, select
 
+from hogo.errors import RateLimited
+from hogo.services.actor import Actor
+from hogo.services.auditing import record as record_audit
 from hogo.store.tables import intake_attempts
 
 
@@ -66,6 +70,31 @@ def over_limit(
         wait = (freed_by + window - now).total_seconds()
         return budget, max(1, math.ceil(wait))
     return None
+
+
+def throttle(
+    engine: Engine,
+    budgets: Sequence[Budget],
+    now: dt.datetime,
+    window: dt.timedelta,
+    actor: Actor,
+    action: str,
+    detail: Mapping[str, Any],
+) -> None:
+    """Count the attempt, or refuse it (audited as ``action``) when a budget is spent."""
+    with engine.begin() as connection:
+        spent = over_limit(connection, budgets, now, window)
+        if spent is None:
+            count_attempt(connection, budgets, now)
+        else:
+            audited = {**detail, "limit": spent[0].name, "retry_after": spent[1]}
+            record_audit(connection, actor, action, subject_id=None, at=now, detail=audited)
+    if spent is not None:
+        budget, wait = spent
+        raise RateLimited(
+            f"too many requests from this {budget.name}; try again in {wait} seconds",
+            retry_after=wait,
+        )
 
 
 def count_attempt(connection: Connection, budgets: Sequence[Budget], now: dt.datetime) -> None:

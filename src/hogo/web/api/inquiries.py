@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Request, status
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from hogo.runtime import Hogo
@@ -124,10 +124,19 @@ def _after_step(hogo: Hogo, ticket_id: int) -> TicketSummaryOut:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def submit_inquiry(body: InquiryIn, hogo: HogoDep) -> InquiryReceived:
-    """The inquiry form: a question, complaint or request, answered by the due date."""
+def submit_inquiry(body: InquiryIn, hogo: HogoDep, request: Request) -> InquiryReceived:
+    """The inquiry form: a question, complaint or request, answered by the due date.
+
+    Limited per e-mail address and per client like the privacy center (429 with Retry-After).
+    """
     ticket_id = hogo.inquiries.open(
-        body.kind, body.text, email=body.email, name=body.name, lang=body.lang, channel=FORM_CHANNEL
+        body.kind,
+        body.text,
+        email=body.email,
+        name=body.name,
+        lang=body.lang,
+        channel=FORM_CHANNEL,
+        client=request.client.host if request.client else None,
     )
     return InquiryReceived(ticket_id=ticket_id, due_at=hogo.inquiries.summary(ticket_id).due_at)
 
