@@ -226,6 +226,7 @@ item_revisions = Table(
     Column("actor", String(200), nullable=False),
     Column("at", UTCDateTime(), nullable=False),
     Index("ix_item_revisions_subject_id", "subject_id"),
+    Index("ix_item_revisions_item_id", "item_id"),
 )
 
 erasures = Table(
@@ -279,6 +280,7 @@ request_attachments = Table(
     Column("ciphertext", LargeBinary, nullable=False),  # under the subject's data key
     Column("uploaded_at", UTCDateTime(), nullable=False),
     Index("ix_request_attachments_request_id", "request_id"),
+    Index("ix_request_attachments_subject_id", "subject_id"),  # erasure finds them by person
 )
 
 # -- the inquiry desk (migration 0004) ---------------------------------------------------
@@ -300,6 +302,8 @@ tickets = Table(
     Column("closed_at", UTCDateTime(), nullable=True),
     Column("retain_until", UTCDateTime(), nullable=True),
     Index("ix_tickets_status_due", "status", "due_at"),
+    Index("ix_tickets_subject_id", "subject_id"),
+    Index("ix_tickets_contact_index", "contact_index"),
 )
 
 ticket_messages = Table(

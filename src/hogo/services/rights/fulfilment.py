@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert, select
 
-from hogo.errors import NotFound, ValidationFailed
+from hogo.errors import Conflict, NotFound, ValidationFailed
 from hogo.policy.model import Policy
 from hogo.services.access import Clock, utc_now
 from hogo.services.actor import Actor
@@ -88,6 +88,30 @@ class Answer:
 
 
 @dataclass(frozen=True, slots=True)
+class _Rendered:
+    """A disclosure-type answer, made before the transaction that stores it."""
+
+    filename: str
+    media_type: str
+    data: bytes = field(repr=False)
+    detail: dict[str, Any] = field(default_factory=dict)
+    keep: bool = True  # False for a person erased meanwhile: no key to seal it under
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """One fulfilment: who does it, the request and person, and what was asked."""
+
+    actor: Actor
+    request: RightsRequest
+    subject: SubjectRow
+    changes: tuple[Change, ...]
+    purposes: Sequence[str] | None
+    decided: tuple[str, str] | None
+    rendered: _Rendered | None
+
+
+@dataclass(frozen=True, slots=True)
 class _Done:
     detail: dict[str, Any]
     partial_reason: str | None = None
@@ -135,6 +159,9 @@ class FulfilmentService:
         by a legal floor) closes it so on its own.
         """
         decided = _partial(partial_reason, ground)
+        # A disclosure is made from a snapshot before any write: the write lock (SQLite) or
+        # the audit lock (PostgreSQL) is then held only to store it and close the request.
+        rendered = self._render(actor, request_id)
         with self._engine.begin() as connection:
             request = self._requests.get_in(connection, request_id)
             # An erasure takes the address with it: read it first, to tell the person.
@@ -147,12 +174,52 @@ class FulfilmentService:
                 self._requests.transition(connection, actor, request_id, "in_progress", {})
             subject = self._vault.subject_row(connection, request.subject_id)
             require_scope(self._policy, actor.role, group=subject.group)
-            done = self._do(connection, actor, request, subject, changes, purposes, decided)
+            job = _Job(actor, request, subject, tuple(changes), purposes, decided, rendered)
+            done = self._do(connection, job)
             to: Status = "fulfilled" if done.partial_reason is None else "partially_fulfilled"
             values = {"reason": done.partial_reason, "decision_ground": done.ground}
             self._requests.transition(connection, actor, request_id, to, values, done.detail)
         self._requests.announce(request_id, to, addresses)
         return Outcome(request_id, to, done.partial_reason, done.detail)
+
+    def _render(self, actor: Actor, request_id: int) -> _Rendered | None:
+        """The answer of a disclosure-type request, made in a read-only transaction."""
+        now = self._clock()
+        with self._engine.connect() as connection:
+            request = self._requests.get_in(connection, request_id)
+            if request.kind not in DISCLOSURE_SCOPES:
+                return None
+            if request.status not in ("verified", "in_progress"):
+                raise Conflict(
+                    f"request {request_id} is {request.status}; it cannot become fulfilled"
+                )
+            subject = self._vault.subject_row(connection, request.subject_id)
+            require_scope(self._policy, actor.role, group=subject.group)
+            scope = DISCLOSURE_SCOPES[request.kind]
+            disclosure = assemble(connection, self._policy, self._vault, subject, now, scope)
+        lang: package.Lang = "en" if request.details.get("lang") == "en" else "ja"
+        method = "paper" if request.details.get("method") == "paper" else "electronic"
+        if method == "paper":
+            data = package.render_html(disclosure, lang, paper=True).encode()
+            filename, media_type = f"request-{request.id}.html", "text/html; charset=utf-8"
+        else:
+            data = package.render_zip(disclosure, lang)
+            filename, media_type = f"request-{request.id}.zip", "application/zip"
+        detail = {
+            "method": method,
+            "items": len(disclosure.items),
+            "consents": len(disclosure.consents),
+            "purposes": len(disclosure.purposes),
+            "reads": len(disclosure.reads),
+            "bytes": len(data),
+        }
+        return _Rendered(
+            filename,
+            media_type,
+            data,
+            detail,
+            keep=bool(disclosure.items) or subject.status == ACTIVE,
+        )
 
     def fulfil_if_ground_established(self, actor: Actor, request_id: int) -> Outcome | None:
         """R-42: a verified A35 request on the ground "no longer needed" is approved at once
@@ -222,47 +289,32 @@ class FulfilmentService:
             )
         return Answer(row.filename, row.media_type, data)
 
-    def _do(
-        self,
-        connection: Connection,
-        actor: Actor,
-        request: RightsRequest,
-        subject: SubjectRow,
-        changes: Sequence[Change],
-        purposes: Sequence[str] | None,
-        decided: tuple[str, str] | None,
-    ) -> _Done:
-        done = self._work(connection, actor, request, subject, changes, purposes, decided)
-        if decided is None:
+    def _do(self, connection: Connection, job: _Job) -> _Done:
+        done = self._work(connection, job)
+        if job.decided is None:
             return done
-        reason, ground = decided
+        reason, ground = job.decided
         if done.partial_reason is not None:
             reason = f"{reason}; {done.partial_reason}"
         return _Done(done.detail, reason, ground)
 
-    def _work(
-        self,
-        connection: Connection,
-        actor: Actor,
-        request: RightsRequest,
-        subject: SubjectRow,
-        changes: Sequence[Change],
-        purposes: Sequence[str] | None,
-        decided: tuple[str, str] | None,
-    ) -> _Done:
+    def _work(self, connection: Connection, job: _Job) -> _Done:
         now = self._clock()
+        request, subject = job.request, job.subject
+        if job.rendered is not None:
+            return self._disclose(connection, job.actor, request, subject, job.rendered, now)
         if request.kind in DISCLOSURE_SCOPES:
-            return self._disclose(connection, actor, request, subject, now)
+            raise Conflict(f"request {request.id} changed while its answer was made; try again")
         if request.kind == "correction":
-            if not changes and decided is not None:
+            if not job.changes and job.decided is not None:
                 return _Done({"changed": [], "notify_recipients": []})  # nothing was untrue
-            return self._correct(connection, actor, request, subject, changes, now)
+            return self._correct(connection, job.actor, request, subject, job.changes, now)
         if request.kind == "erasure":
             return self._erase(connection, request, subject, now)
         if request.kind in RESTRICTING:
-            return self._restrict(connection, request, subject, purposes, now)
+            return self._restrict(connection, request, subject, job.purposes, now)
         if request.kind == "consent_withdrawal":
-            return self._withdraw(connection, actor, request, subject, purposes, now)
+            return self._withdraw(connection, job.actor, request, subject, job.purposes, now)
         raise ValidationFailed(f"no fulfilment is defined for {request.kind!r} requests")
 
     def _disclose(
@@ -271,37 +323,28 @@ class FulfilmentService:
         actor: Actor,
         request: RightsRequest,
         subject: SubjectRow,
+        rendered: _Rendered,
         now: dt.datetime,
     ) -> _Done:
-        scope = DISCLOSURE_SCOPES[request.kind]
-        disclosure = assemble(connection, self._policy, self._vault, subject, now, scope)
-        lang: package.Lang = "en" if request.details.get("lang") == "en" else "ja"
-        method = "paper" if request.details.get("method") == "paper" else "electronic"
-        if method == "paper":
-            data = package.render_html(disclosure, lang, paper=True).encode()
-            filename, media_type = f"request-{request.id}.html", "text/html; charset=utf-8"
-        else:
-            data = package.render_zip(disclosure, lang)
-            filename, media_type = f"request-{request.id}.zip", "application/zip"
-        if subject.status == ACTIVE or disclosure.items:
-            self._keep_answer(connection, request, subject, filename, media_type, data, now)
-        detail = {
-            "method": method,
-            "items": len(disclosure.items),
-            "consents": len(disclosure.consents),
-            "purposes": len(disclosure.purposes),
-            "reads": len(disclosure.reads),
-            "bytes": len(data),
-        }
+        if rendered.keep:
+            self._keep_answer(
+                connection,
+                request,
+                subject,
+                rendered.filename,
+                rendered.media_type,
+                rendered.data,
+                now,
+            )
         record_audit(
             connection,
             actor,
             "disclose",
             subject_id=subject.id,
             at=now,
-            detail={"request_id": request.id, **detail},
+            detail={"request_id": request.id, **rendered.detail},
         )
-        return _Done(detail)
+        return _Done(rendered.detail)
 
     def _keep_answer(
         self,

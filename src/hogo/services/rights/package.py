@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from hogo.services.rights.disclosure import Disclosure
+from hogo.services.rights.disclosure import DisclosedItem, Disclosure
 
 Lang = Literal["ja", "en"]
 LANGS: tuple[Lang, ...] = ("ja", "en")
@@ -39,8 +39,18 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"cannot put {type(value).__name__} in a disclosure")
 
 
+_ITEM_FIELDS = tuple(field.name for field in dataclasses.fields(DisclosedItem))
+_FIELDS = tuple(field.name for field in dataclasses.fields(Disclosure))
+
+
+def _item_rows(disclosure: Disclosure) -> list[dict[str, Any]]:
+    return [{name: getattr(item, name) for name in _ITEM_FIELDS} for item in disclosure.items]
+
+
 def as_json(disclosure: Disclosure) -> str:
-    body = dataclasses.asdict(disclosure)
+    """Everything, machine-readable (shallow copies: the sections are plain data already)."""
+    body = {name: getattr(disclosure, name) for name in _FIELDS}
+    body["items"] = _item_rows(disclosure)
     return json.dumps(body, ensure_ascii=False, indent=2, default=_plain)
 
 
@@ -73,7 +83,7 @@ def render_html(disclosure: Disclosure, lang: Lang, *, paper: bool = False) -> s
 
 def render_zip(disclosure: Disclosure, lang: Lang) -> bytes:
     """The electronic package: JSON, CSV and a readable page."""
-    items = [dataclasses.asdict(item) for item in disclosure.items]
+    items = _item_rows(disclosure)
     files = {
         "data.json": as_json(disclosure),
         "index.html": render_html(disclosure, lang),

@@ -64,6 +64,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("tickets", schema=None) as batch_op:
         batch_op.create_index("ix_tickets_status_due", ["status", "due_at"], unique=False)
+        batch_op.create_index("ix_tickets_contact_index", ["contact_index"], unique=False)
+        batch_op.create_index("ix_tickets_subject_id", ["subject_id"], unique=False)
 
     op.create_table(
         "erasures",
@@ -106,6 +108,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("item_revisions", schema=None) as batch_op:
         batch_op.create_index("ix_item_revisions_subject_id", ["subject_id"], unique=False)
+        batch_op.create_index("ix_item_revisions_item_id", ["item_id"], unique=False)
 
     op.create_table(
         "request_attachments",
@@ -128,6 +131,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("request_attachments", schema=None) as batch_op:
         batch_op.create_index("ix_request_attachments_request_id", ["request_id"], unique=False)
+        batch_op.create_index("ix_request_attachments_subject_id", ["subject_id"], unique=False)
 
     op.create_table(
         "restrictions",
@@ -190,15 +194,19 @@ def downgrade() -> None:
     op.drop_table("restrictions")
     with op.batch_alter_table("request_attachments", schema=None) as batch_op:
         batch_op.drop_index("ix_request_attachments_request_id")
+        batch_op.drop_index("ix_request_attachments_subject_id")
 
     op.drop_table("request_attachments")
     with op.batch_alter_table("item_revisions", schema=None) as batch_op:
         batch_op.drop_index("ix_item_revisions_subject_id")
+        batch_op.drop_index("ix_item_revisions_item_id")
 
     op.drop_table("item_revisions")
     op.drop_table("erasures")
     with op.batch_alter_table("tickets", schema=None) as batch_op:
         batch_op.drop_index("ix_tickets_status_due")
+        batch_op.drop_index("ix_tickets_contact_index")
+        batch_op.drop_index("ix_tickets_subject_id")
 
     op.drop_table("tickets")
     op.drop_table("verification_challenges")
