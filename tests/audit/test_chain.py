@@ -260,3 +260,39 @@ def test_concurrent_appenders_never_fork_the_chain(engine: Engine) -> None:
     """Appenders are serialised (advisory lock / SQLite write lock): none fails, none forks."""
     assert run_workers(engine, workers=6, rounds=15) == []
     assert check(engine) == (6 * 15 * 2, None, None)
+
+
+def test_appends_in_one_transaction_chain_on_from_the_last(engine: Engine) -> None:
+    """A second append in a transaction reuses the tail it wrote; the chain stays whole."""
+    with engine.begin() as connection:
+        append(connection, [entry(1)])
+        append(connection, [entry(2)])
+        append(connection, entries(3, 2))
+    with engine.begin() as connection:
+        append(connection, [entry(5)])
+    assert check(engine) == (5, None, None)
+
+
+def test_a_rolled_back_append_leaves_no_stale_tail(engine: Engine) -> None:
+    with engine.begin() as connection:
+        append(connection, [entry(1)])
+    with engine.connect() as connection:
+        with connection.begin() as transaction:
+            append(connection, [entry(2)])
+            transaction.rollback()
+        with connection.begin():
+            append(connection, [entry(3)])
+            with connection.begin_nested() as savepoint:
+                append(connection, [entry(4)])
+                savepoint.rollback()
+            append(connection, [entry(5)])
+    assert check(engine) == (3, None, None)
+
+
+def test_an_append_in_a_kept_savepoint_moves_the_tail(engine: Engine) -> None:
+    with engine.begin() as connection:
+        append(connection, [entry(1)])
+        with connection.begin_nested():
+            append(connection, [entry(2)])
+        append(connection, [entry(3)])
+    assert check(engine) == (3, None, None)

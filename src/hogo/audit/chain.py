@@ -89,16 +89,42 @@ def append(connection: Connection, entries: Sequence[AuditEntry]) -> list[int]:
         return []
     try:
         bodies = [canonical_body(entry) for entry in entries]
-        _serialise(connection)
-        tail = head(connection)
+        tail = _known_tail(connection)
+        if tail is _UNKNOWN:
+            _serialise(connection)
+            tail = head(connection)
         rows = _link(entries, bodies, tail)
         connection.execute(insert(audit_log), rows)
+        _remember_tail(connection, ChainHead(rows[-1]["seq"], rows[-1]["hash"]))
     except Exception as error:  # any failure: the operation must not commit without its entry
         _roll_back(connection)
         raise AuditFailure(
             f"audit entry not written, operation undone: {_reason(error)}"
         ) from error
     return [row["seq"] for row in rows]
+
+
+_TAIL_KEY = "hogo.audit.tail"
+_UNKNOWN = ChainHead(-1, "")
+
+
+def _known_tail(connection: Connection) -> ChainHead | None:
+    """The tail this transaction wrote last, if it still holds the lock: a second append in
+    one transaction needs neither the lock nor the tail again. Inside a savepoint, which
+    could roll back an entry, the tail is always read afresh."""
+    if connection.in_nested_transaction():
+        connection.info.pop(_TAIL_KEY, None)  # what the savepoint writes may yet be undone
+        return _UNKNOWN
+    known = connection.info.get(_TAIL_KEY)
+    if known is None:
+        return _UNKNOWN
+    transaction, tail = known
+    return tail if transaction is connection.get_transaction() else _UNKNOWN
+
+
+def _remember_tail(connection: Connection, tail: ChainHead) -> None:
+    if not connection.in_nested_transaction():
+        connection.info[_TAIL_KEY] = (connection.get_transaction(), tail)
 
 
 def head(connection: Connection) -> ChainHead | None:
@@ -141,6 +167,7 @@ def _link(
 
 
 def _roll_back(connection: Connection) -> None:
+    connection.info.pop(_TAIL_KEY, None)
     transaction = connection.get_transaction()
     if transaction is None or not transaction.is_active:
         return
