@@ -31,7 +31,7 @@ from hogo.services.auditing import record as record_audit
 from hogo.services.rights import package
 from hogo.services.rights.contact import addresses_on_file
 from hogo.services.rights.correction import Change, apply_changes
-from hogo.services.rights.disclosure import assemble
+from hogo.services.rights.disclosure import Disclosure, assemble
 from hogo.services.rights.erasure import Eraser, kept_reason
 from hogo.services.rights.requests import (
     RequestService,
@@ -99,6 +99,13 @@ class _Rendered:
 
 
 @dataclass(frozen=True, slots=True)
+class _Prepared:
+    request: RightsRequest
+    addresses: list[str] | None
+    rendered: _Rendered | None
+
+
+@dataclass(frozen=True, slots=True)
 class _Job:
     """One fulfilment: who does it, the request and person, and what was asked."""
 
@@ -116,6 +123,28 @@ class _Done:
     detail: dict[str, Any]
     partial_reason: str | None = None
     ground: str | None = None
+
+
+def _render(request: RightsRequest, subject: SubjectRow, disclosure: Disclosure) -> _Rendered:
+    """The answer in the method and language the person chose (R-39)."""
+    lang: package.Lang = "en" if request.details.get("lang") == "en" else "ja"
+    method = "paper" if request.details.get("method") == "paper" else "electronic"
+    if method == "paper":
+        data = package.render_html(disclosure, lang, paper=True).encode()
+        filename, media_type = f"request-{request.id}.html", "text/html; charset=utf-8"
+    else:
+        data = package.render_zip(disclosure, lang)
+        filename, media_type = f"request-{request.id}.zip", "application/zip"
+    detail = {
+        "method": method,
+        "items": len(disclosure.items),
+        "consents": len(disclosure.consents),
+        "purposes": len(disclosure.purposes),
+        "reads": len(disclosure.reads),
+        "bytes": len(data),
+    }
+    keep = bool(disclosure.items) or subject.status == ACTIVE
+    return _Rendered(filename, media_type, data, detail, keep)
 
 
 def _partial(reason: str | None, ground: str | None) -> tuple[str, str] | None:
@@ -161,65 +190,51 @@ class FulfilmentService:
         decided = _partial(partial_reason, ground)
         # A disclosure is made from a snapshot before any write: the write lock (SQLite) or
         # the audit lock (PostgreSQL) is then held only to store it and close the request.
-        rendered = self._render(actor, request_id)
+        prepared = self._prepare(actor, request_id)
         with self._engine.begin() as connection:
-            request = self._requests.get_in(connection, request_id)
-            # An erasure takes the address with it: read it first, to tell the person.
-            addresses = (
-                addresses_on_file(connection, self._vault, self._policy, request.subject_id)
-                if request.kind == "erasure"
-                else None
-            )
+            request = prepared.request
             if request.status == "verified":  # the work starts now
-                self._requests.transition(connection, actor, request_id, "in_progress", {})
-            subject = self._vault.subject_row(connection, request.subject_id)
-            require_scope(self._policy, actor.role, group=subject.group)
-            job = _Job(actor, request, subject, tuple(changes), purposes, decided, rendered)
-            done = self._do(connection, job)
-            to: Status = "fulfilled" if done.partial_reason is None else "partially_fulfilled"
-            values = {"reason": done.partial_reason, "decision_ground": done.ground}
-            self._requests.transition(connection, actor, request_id, to, values, done.detail)
-        self._requests.announce(request_id, to, addresses)
-        return Outcome(request_id, to, done.partial_reason, done.detail)
-
-    def _render(self, actor: Actor, request_id: int) -> _Rendered | None:
-        """The answer of a disclosure-type request, made in a read-only transaction."""
-        now = self._clock()
-        with self._engine.connect() as connection:
-            request = self._requests.get_in(connection, request_id)
-            if request.kind not in DISCLOSURE_SCOPES:
-                return None
-            if request.status not in ("verified", "in_progress"):
-                raise Conflict(
-                    f"request {request_id} is {request.status}; it cannot become fulfilled"
+                request = self._requests.transition(
+                    connection, actor, request_id, "in_progress", {}, current=request
                 )
             subject = self._vault.subject_row(connection, request.subject_id)
             require_scope(self._policy, actor.role, group=subject.group)
+            job = _Job(
+                actor, request, subject, tuple(changes), purposes, decided, prepared.rendered
+            )
+            done = self._do(connection, job)
+            to: Status = "fulfilled" if done.partial_reason is None else "partially_fulfilled"
+            values = {"reason": done.partial_reason, "decision_ground": done.ground}
+            self._requests.transition(
+                connection, actor, request_id, to, values, done.detail, current=request
+            )
+        self._requests.announce(request_id, to, prepared.addresses)
+        return Outcome(request_id, to, done.partial_reason, done.detail)
+
+    def _prepare(self, actor: Actor, request_id: int) -> _Prepared:
+        """What is read before the write transaction: the request, the person's addresses for
+        an erasure (they go with it; the person must still be told), and the answer of a
+        disclosure-type request, made from this snapshot so that the write lock (SQLite) or
+        audit lock (PostgreSQL) is held only to store it."""
+        now = self._clock()
+        with self._engine.connect() as connection:
+            request = self._requests.get_in(connection, request_id)
+            if request.status not in ("verified", "in_progress"):
+                raise Conflict(
+                    f"request {request_id} is {request.status}; it cannot become fulfilled",
+                    from_status=request.status,
+                    to_status="fulfilled",
+                )
+            subject = self._vault.subject_row(connection, request.subject_id)
+            require_scope(self._policy, actor.role, group=subject.group)
+            addresses = None
+            if request.kind == "erasure":
+                addresses = addresses_on_file(connection, self._vault, self._policy, subject.id)
+            if request.kind not in DISCLOSURE_SCOPES:
+                return _Prepared(request, addresses, None)
             scope = DISCLOSURE_SCOPES[request.kind]
             disclosure = assemble(connection, self._policy, self._vault, subject, now, scope)
-        lang: package.Lang = "en" if request.details.get("lang") == "en" else "ja"
-        method = "paper" if request.details.get("method") == "paper" else "electronic"
-        if method == "paper":
-            data = package.render_html(disclosure, lang, paper=True).encode()
-            filename, media_type = f"request-{request.id}.html", "text/html; charset=utf-8"
-        else:
-            data = package.render_zip(disclosure, lang)
-            filename, media_type = f"request-{request.id}.zip", "application/zip"
-        detail = {
-            "method": method,
-            "items": len(disclosure.items),
-            "consents": len(disclosure.consents),
-            "purposes": len(disclosure.purposes),
-            "reads": len(disclosure.reads),
-            "bytes": len(data),
-        }
-        return _Rendered(
-            filename,
-            media_type,
-            data,
-            detail,
-            keep=bool(disclosure.items) or subject.status == ACTIVE,
-        )
+        return _Prepared(request, addresses, _render(request, subject, disclosure))
 
     def fulfil_if_ground_established(self, actor: Actor, request_id: int) -> Outcome | None:
         """R-42: a verified A35 request on the ground "no longer needed" is approved at once

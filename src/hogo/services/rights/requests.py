@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, get_args
 
 from sqlalchemy import Connection, Engine, Row, func, insert, select, update
@@ -347,11 +347,17 @@ class RequestService:
         to: Status,
         values: Mapping[str, Any],
         detail: Mapping[str, Any] | None = None,
+        *,
+        current: RightsRequest | None = None,
     ) -> RightsRequest:
         """Check the move, change the state, append the event and audit it, in the caller's
-        transaction (fulfilment does its work in the same one); the request as it was."""
+        transaction (fulfilment does its work in the same one); the request after the move.
+
+        ``current`` spares a read when the caller has the request already; the update still
+        only applies if the request is in the state ``current`` says (else :class:`Conflict`).
+        """
         now = self._clock()
-        request = self._load(connection, request_id)
+        request = current if current is not None else self._load(connection, request_id)
         if to not in TRANSITIONS.get(request.status, ()):
             raise Conflict(
                 f"request {request_id} is {request.status}; it cannot become {to}",
@@ -370,7 +376,7 @@ class RequestService:
         self._log(
             connection, actor, request_id, request.subject_id, request.status, to, now, logged
         )
-        return request
+        return replace(request, **changes)
 
     def _update(
         self,
