@@ -66,7 +66,8 @@ def server_hogo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hogo]:
     """The hogo the server runs on, for tests that set up data (keys, requests) first."""
     folder = tmp_path_factory.mktemp("server")
     master = base64.b64encode(os.urandom(32)).decode()
-    settings = Settings(master_key=master, key_file=folder / "unused.key")
+    # Mail (the privacy center's codes) stays in memory: tests read it from server_hogo.mailer.
+    settings = Settings(master_key=master, key_file=folder / "unused.key", mail_url="memory://")
     hogo = open_hogo(f"sqlite:///{folder / 'hogo.db'}", POLICY, settings=settings)
     yield hogo
     hogo.close()

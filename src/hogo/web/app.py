@@ -18,6 +18,7 @@ from hogo.web.api import access, health, inquiries, intake, requests, subjects
 from hogo.web.pages import datamap
 from hogo.web.pages.console import routes as console
 from hogo.web.pages.console.sessions import SessionStore
+from hogo.web.pages.privacy_center import routes as privacy_center
 
 log = logging.getLogger("hogo.web")
 
@@ -73,6 +74,7 @@ def create_app(hogo: Hogo, verifier: KeyVerifier) -> FastAPI:
         intake.router,
         datamap.router,
         console.router,
+        privacy_center.router,
     )
     for router in routers:
         app.include_router(router)

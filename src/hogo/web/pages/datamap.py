@@ -36,6 +36,7 @@ LABELS: dict[str, Text] = {
     "country": Text(ja="所在国", en="Country"),
     "purposes": Text(ja="利用目的", en="Purposes"),
     "console": Text(ja="管理画面（事務局）", en="Office console"),
+    "privacy_center": Text(ja="プライバシーセンター", en="Privacy center"),
 }
 
 
