@@ -28,7 +28,7 @@ from hogo.policy.model import Policy
 from hogo.services.access import Clock, utc_now
 from hogo.services.actor import Actor
 from hogo.services.auditing import record as record_audit
-from hogo.services.rights import package
+from hogo.services.rights import package, stops
 from hogo.services.rights.contact import addresses_on_file
 from hogo.services.rights.correction import Change, apply_changes
 from hogo.services.rights.disclosure import Disclosure, assemble
@@ -41,7 +41,7 @@ from hogo.services.rights.requests import (
     required_text,
 )
 from hogo.services.scope import require_scope
-from hogo.store.tables import consent_events, items, request_attachments, restrictions
+from hogo.store.tables import items, request_attachments
 from hogo.vault.items import ACTIVE, SubjectRow
 from hogo.vault.vault import Vault
 
@@ -53,7 +53,6 @@ DISCLOSURE_SCOPES = {
     "portability": "provided",
 }
 RESTRICTING = ("suspension", "restriction", "objection", "provision_stop")
-OBJECTABLE_BASES = ("legitimate_interests", "public_task")  # GDPR Art. 21(1)
 AUTO_APPROVABLE = ("suspension", "erasure", "provision_stop")
 
 
@@ -253,38 +252,21 @@ class FulfilmentService:
 
     def answer(self, actor: Actor, request_id: int) -> Answer:
         """The answer kept with a fulfilled request, decrypted; the download is audited."""
-        now = self._clock()
-        with self._engine.begin() as connection:
-            request = self._requests.get_in(connection, request_id)
-            subject = self._vault.subject_row(connection, request.subject_id)
-            require_scope(self._policy, actor.role, group=subject.group)
-            row = connection.execute(
-                select(request_attachments).where(
-                    request_attachments.c.request_id == request_id,
-                    request_attachments.c.purpose == ANSWER,
-                )
-            ).first()
-            if row is None:
-                raise NotFound(f"request {request_id} has no answer to download")
-            data = self._vault.open_file(subject, bytes(row.ciphertext), f"{ANSWER}:{request_id}")
-            record_audit(
-                connection,
-                actor,
-                "answer_download",
-                subject_id=subject.id,
-                at=now,
-                detail={"request_id": request_id, "bytes": len(data)},
-            )
-        return Answer(row.filename, row.media_type, data)
+        return self._download(actor, request_id, check_scope=True)
 
     def answer_for_requester(self, request_id: int, requester: Actor) -> Answer:
         """The answer, for the person the request is from: no role scope applies, because the
         caller has already checked the person's status token; the download is audited under
         ``requester``."""
+        return self._download(requester, request_id, check_scope=False)
+
+    def _download(self, actor: Actor, request_id: int, *, check_scope: bool) -> Answer:
         now = self._clock()
         with self._engine.begin() as connection:
             request = self._requests.get_in(connection, request_id)
             subject = self._vault.subject_row(connection, request.subject_id)
+            if check_scope:
+                require_scope(self._policy, actor.role, group=subject.group)
             row = connection.execute(
                 select(request_attachments).where(
                     request_attachments.c.request_id == request_id,
@@ -294,13 +276,11 @@ class FulfilmentService:
             if row is None:
                 raise NotFound(f"request {request_id} has no answer to download")
             data = self._vault.open_file(subject, bytes(row.ciphertext), f"{ANSWER}:{request_id}")
+            detail: dict[str, Any] = {"request_id": request_id, "bytes": len(data)}
+            if not check_scope:
+                detail["by"] = "requester"
             record_audit(
-                connection,
-                requester,
-                "answer_download",
-                subject_id=subject.id,
-                at=now,
-                detail={"request_id": request_id, "bytes": len(data), "by": "requester"},
+                connection, actor, "answer_download", subject_id=subject.id, at=now, detail=detail
             )
         return Answer(row.filename, row.media_type, data)
 
@@ -327,9 +307,13 @@ class FulfilmentService:
         if request.kind == "erasure":
             return self._erase(connection, request, subject, now)
         if request.kind in RESTRICTING:
-            return self._restrict(connection, request, subject, job.purposes, now)
+            chosen = stops.restrict(connection, self._policy, request, subject, job.purposes, now)
+            return _Done({"kind": request.kind, "purposes": [p or "*" for p in chosen]})
         if request.kind == "consent_withdrawal":
-            return self._withdraw(connection, job.actor, request, subject, job.purposes, now)
+            withdrawn = stops.withdraw(
+                connection, self._policy, request, subject, job.purposes, now
+            )
+            return _Done({"withdrawn": withdrawn})
         raise ValidationFailed(f"no fulfilment is defined for {request.kind!r} requests")
 
     def _disclose(
@@ -420,79 +404,3 @@ class FulfilmentService:
         if result.complete:
             return _Done(detail)
         return _Done(detail, kept_reason(result.kept), "alternative_measure")
-
-    def _restrict(
-        self,
-        connection: Connection,
-        request: RightsRequest,
-        subject: SubjectRow,
-        purposes: Sequence[str] | None,
-        now: dt.datetime,
-    ) -> _Done:
-        chosen = self._purposes(request, subject, purposes)
-        rows = [
-            {
-                "subject_id": subject.id,
-                "purpose": purpose,
-                "kind": request.kind,
-                "request_id": request.id,
-                "since": now,
-            }
-            for purpose in chosen
-        ]
-        connection.execute(insert(restrictions), rows)
-        return _Done({"kind": request.kind, "purposes": [p or "*" for p in chosen]})
-
-    def _withdraw(
-        self,
-        connection: Connection,
-        actor: Actor,
-        request: RightsRequest,
-        subject: SubjectRow,
-        purposes: Sequence[str] | None,
-        now: dt.datetime,
-    ) -> _Done:
-        chosen = [p for p in self._purposes(request, subject, purposes) if p is not None]
-        if not chosen:
-            chosen = [
-                name
-                for name, p in self._policy.purposes.items()
-                if subject.group in p.groups and p.consent != "not_required"
-            ]
-        rows = [
-            {
-                "subject_id": subject.id,
-                "purpose": purpose,
-                "action": "withdraw",
-                "version": self._policy.purposes[purpose].consent_version,
-                "by_guardian": False,
-                "guardian_name": None,
-                "method": "request",
-                "recorded_at": now,
-            }
-            for purpose in chosen
-        ]
-        if rows:
-            connection.execute(insert(consent_events), rows)
-        return _Done({"withdrawn": chosen})
-
-    def _purposes(
-        self, request: RightsRequest, subject: SubjectRow, purposes: Sequence[str] | None
-    ) -> list[str | None]:
-        """The purposes named (argument first, then the request's details); none: all."""
-        named = purposes if purposes is not None else request.details.get("purposes")
-        if not named:
-            if request.kind == "objection":
-                return [
-                    name
-                    for name, p in self._policy.purposes.items()
-                    if subject.group in p.groups and p.legal_basis.gdpr in OBJECTABLE_BASES
-                ] or [None]
-            return [None]
-        for purpose in named:
-            declared = self._policy.purposes.get(purpose)
-            if declared is None or subject.group not in declared.groups:
-                raise ValidationFailed(
-                    f"purpose {purpose!r} is not declared for subject group {subject.group!r}"
-                )
-        return list(dict.fromkeys(named))
