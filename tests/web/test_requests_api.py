@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from hogo.runtime import Hogo
 from hogo.services.actor import Actor
 from hogo.services.rights import deadlines
-from hogo.store.tables import request_events, requests
+from hogo.store.tables import audit_log, request_events, requests
 
 Headers = Callable[[str], dict[str, str]]
 OFFICE = "privacy_office"
@@ -325,3 +325,22 @@ def test_R41_correction_over_the_api_changes_the_item(
         client.post(f"{unknown}/fulfil", json={"changes": [bad]}, headers=office), 404, "not_found"
     )
     assert client.get(unknown, headers=office).json()["status"] == "verified"
+
+
+def test_R16_a_refused_attempt_is_audited_and_changes_nothing(
+    client: TestClient, hogo: Hogo, key_for: Headers
+) -> None:
+    """Someone else's data: 403, the request untouched, the attempt on record."""
+    office = key_for(OFFICE)
+    subject_id = new_customer(client, office)
+    path = _walk_to_verified(client, office, subject_id=subject_id, kind="erasure", regime="gdpr")
+    refused = client.post(f"{path}/fulfil", headers=key_for("hr"))
+    assert_problem(refused, 403, "forbidden")
+    assert client.get(path, headers=office).json()["status"] == "verified"
+    with hogo.engine.connect() as connection:
+        body = connection.execute(
+            select(audit_log.c.body).where(audit_log.c.action == "refused")
+        ).scalar_one()
+    assert '"code":"forbidden"' in body
+    assert f'"target":"POST {path}/fulfil"' in body
+    assert '"role":"hr"' in body

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from hogo.audit.chain import append
 from hogo.audit.entry import AuditEntry
@@ -33,3 +33,19 @@ def record(
         at=at,
     )
     append(connection, [entry])
+
+
+def record_refused(
+    engine: Engine, actor: Actor, *, code: str, target: str, at: dt.datetime
+) -> None:
+    """An attempt that was refused (bad input, no right to it, a conflict): nothing changed,
+    and the attempt itself is on record, in a transaction of its own."""
+    with engine.begin() as connection:
+        record(
+            connection,
+            actor,
+            "refused",
+            subject_id=None,
+            at=at,
+            detail={"code": code, "target": target},
+        )

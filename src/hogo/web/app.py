@@ -7,12 +7,16 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hogo import __version__
 from hogo.auth.keys import KeyVerifier
 from hogo.errors import HogoError
 from hogo.runtime import Hogo
+from hogo.services.access import utc_now
+from hogo.services.actor import Actor
+from hogo.services.auditing import record_refused
 from hogo.web import problems
 from hogo.web.api import access, health, inquiries, intake, requests, subjects
 from hogo.web.pages import datamap
@@ -23,15 +27,30 @@ from hogo.web.pages.privacy_center import routes as privacy_center
 log = logging.getLogger("hogo.web")
 
 
-async def _hogo_error(_request: Request, error: Exception) -> JSONResponse:
+def _audit_refusal(request: Request, status: int, code: str) -> None:
+    """A refused attempt by a known caller is audited: who, what, and why (nothing changed)."""
+    actor = getattr(request.state, "actor", None)
+    if not isinstance(actor, Actor) or not 400 <= status < 500:
+        return
+    hogo: Hogo = request.app.state.hogo
+    target = f"{request.method} {request.url.path}"
+    try:
+        record_refused(hogo.engine, actor, code=code, target=target, at=utc_now())
+    except HogoError as failure:  # the answer still goes out; the failure is logged
+        log.warning("refused attempt %s not audited: %s", target, failure.detail)
+
+
+async def _hogo_error(request: Request, error: Exception) -> JSONResponse:
     if not isinstance(error, HogoError):
         raise TypeError(error)
+    await run_in_threadpool(_audit_refusal, request, error.status, error.code)
     return problems.from_error(error)
 
 
-async def _validation_error(_request: Request, error: Exception) -> JSONResponse:
+async def _validation_error(request: Request, error: Exception) -> JSONResponse:
     if not isinstance(error, RequestValidationError):
         raise TypeError(error)
+    await run_in_threadpool(_audit_refusal, request, 422, "request_invalid")
     errors = [
         {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")}
         for e in error.errors()

@@ -32,7 +32,9 @@ def get_actor(
         raise Unauthenticated("an API key is required: send `Authorization: Bearer <key>`")
     verifier: KeyVerifier = request.app.state.verifier
     principal = verifier.verify(key)
-    return Actor(id=f"key:{principal.key_id}", role=principal.role)
+    actor = Actor(id=f"key:{principal.key_id}", role=principal.role)
+    request.state.actor = actor  # a refused attempt is audited under it (web.app)
+    return actor
 
 
 HogoDep = Annotated[Hogo, Depends(get_hogo)]
