@@ -11,6 +11,7 @@ import shutil
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -20,6 +21,8 @@ from hogo.mail.memory import MemorySender
 from hogo.runtime import Hogo, open_hogo
 from hogo.services.actor import Actor
 from hogo.services.rights.correction import Change
+from hogo.services.rights.deadlines import Regime
+from hogo.services.rights.requests import RequestKind
 from hogo.settings import Settings
 from hogo.store.tables import audit_log, consent_events, item_revisions, items, subjects
 from hogo.vault.items import NewItem
@@ -69,8 +72,18 @@ def _applicant(hogo: Hogo) -> int:
     return subject_id
 
 
-def _request(hogo: Hogo, subject_id: int, kind: str, regime: str = "appi", **kw: object) -> int:
-    request_id = hogo.requests.submit(OFFICER, subject_id, kind, regime, **kw)  # type: ignore[arg-type]
+def _request(
+    hogo: Hogo,
+    subject_id: int,
+    kind: RequestKind,
+    regime: Regime = "appi",
+    *,
+    ground: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> int:
+    request_id = hogo.requests.submit(
+        OFFICER, subject_id, kind, regime, ground=ground, details=details
+    )
     hogo.requests.verify(OFFICER, request_id)
     return request_id
 

@@ -57,6 +57,7 @@ def form_page(
         "problem": problem.text(page.lang) if problem else None,
         "file_dropped": problem is not None and bool(typed and typed.get("agent_type")),
         "action": href(HOME, page.lang),
+        "inquiry_href": href("/privacy-center/inquiry", page.lang),
         **_choices(page.lang),
     }
     return render(page, "home.html", context, problem.status if problem else 200, headers)
