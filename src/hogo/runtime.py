@@ -88,7 +88,7 @@ def open_hogo(
     compiled = compile_policy(policy)
     vault = Vault(policy, keyring)
     notifier = RequestNotifier(engine, policy, vault, mailer, clock)
-    requests = RequestService(engine, policy, clock, notifier.notify)
+    requests = RequestService(engine, policy, clock, notifier)
     eraser = Eraser(policy, keyring, suppression)
     return Hogo(
         engine=engine,

@@ -117,3 +117,25 @@ def test_bad_changes_file_is_one_line(env: dict[str, str], request_id: int, tmp_
     assert result.exit_code == 1
     assert "not a JSON list of changes" in result.output
     assert "Traceback" not in result.output
+
+
+def test_R42_fulfil_erasures_erases_every_verified_erasure_request(env: dict[str, str]) -> None:
+    settings = Settings(
+        master_key=env["HOGO_MASTER_KEY"], suppression_file=Path(env["HOGO_SUPPRESSION_FILE"])
+    )
+    with open_hogo(env["HOGO_DATABASE_URL"], POLICY, settings=settings) as hogo:
+        ids = []
+        for n in range(3):
+            subject = hogo.subjects.create(OFFICE, group="applicants", ref=f"a-{n}")
+            request_id = hogo.requests.submit(
+                OFFICE, subject, "erasure", "appi", ground="no_longer_needed"
+            )
+            hogo.requests.verify(OFFICE, request_id)
+            ids.append(request_id)
+    runner = CliRunner()
+    result = runner.invoke(app, ["requests", "fulfil-erasures", "--all"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "3 erasure requests fulfilled, 0 partly" in result.output
+    nothing = runner.invoke(app, ["requests", "fulfil-erasures"], env=env)
+    assert nothing.exit_code == 1
+    assert "use --all" in nothing.output

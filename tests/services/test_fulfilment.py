@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from hogo.errors import Conflict, Forbidden, NotFound
+from hogo.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hogo.mail.memory import MemorySender
 from hogo.runtime import Hogo, open_hogo
 from hogo.services.actor import Actor
@@ -399,3 +399,65 @@ def test_R42_erasure_removes_what_the_person_wrote_in_their_requests(hogo: Hogo)
     kept = hogo.requests.get(request_id).details
     assert "description" not in kept
     assert kept["agent"] == {"type": "attorney"}
+
+
+def _applicants(hogo: Hogo, count: int) -> list[int]:
+    ids = []
+    for n in range(count):
+        subject_id = hogo.subjects.create(OFFICER, group="applicants", ref=f"batch-{n}")
+        email = f"applicant{n}@example.jp"
+        stored = [
+            NewItem("name", f"応募者 {n}", ("recruitment",)),
+            NewItem("email", email, ("recruitment",)),
+        ]
+        hogo.subjects.store(OFFICER, subject_id, stored)
+        ids.append(subject_id)
+    return ids
+
+
+def test_R42_R14_a_batch_of_erasures_erases_each_person_and_tells_each(
+    database_url: str, settings: Settings
+) -> None:
+    sent = MemorySender()
+    with open_hogo(database_url, POLICY, settings=settings, mailer=sent) as hogo:
+        people = _applicants(hogo, 5)
+        customer = _customer(hogo, with_orders=True)
+        request_ids = [
+            _request(hogo, subject_id, "erasure", ground="no_longer_needed")
+            for subject_id in [*people, customer]
+        ]
+        hogo.requests.start(OFFICER, request_ids[0])  # started ones are taken as well
+        sent.sent.clear()
+
+        outcomes = hogo.fulfilment.fulfil_erasures(OFFICER, request_ids)
+
+        assert [o.status for o in outcomes] == ["fulfilled"] * 5 + ["partially_fulfilled"]
+        assert "customer_orders" in (outcomes[-1].reason or "")
+        for subject_id in people:
+            assert hogo.subjects.get(subject_id).status == "erased"
+        assert hogo.subjects.find(OFFICER, "email", "applicant3@example.jp") == []
+        history = hogo.requests.history(request_ids[1])
+        assert [e.to_status for e in history] == [
+            "received",
+            "verified",
+            "in_progress",
+            "fulfilled",
+        ]
+        assert len(sent.sent) == 6
+        assert sorted(
+            entry.subject_id for entry in SuppressionList(settings.suppression_path)
+        ) == sorted([*people, customer])
+
+
+def test_R43_a_batch_with_one_request_that_may_not_be_fulfilled_changes_nothing(
+    hogo: Hogo,
+) -> None:
+    people = _applicants(hogo, 3)
+    request_ids = [_request(hogo, s, "erasure", ground="no_longer_needed") for s in people]
+    unverified = hogo.requests.submit(OFFICER, people[0], "disclosure", "appi")
+    with pytest.raises(ValidationFailed, match="not an erasure"):
+        hogo.fulfilment.fulfil_erasures(OFFICER, [*request_ids, unverified])
+    assert all(hogo.subjects.get(s).status == "active" for s in people)
+    with pytest.raises(Forbidden):
+        hogo.fulfilment.fulfil_erasures(Actor("cs-1", "customer_service"), request_ids)
+    assert [hogo.requests.get(r).status for r in request_ids] == ["verified"] * 3

@@ -344,3 +344,31 @@ def test_R16_a_refused_attempt_is_audited_and_changes_nothing(
     assert '"code":"forbidden"' in body
     assert f'"target":"POST {path}/fulfil"' in body
     assert '"role":"hr"' in body
+
+
+def test_R42_many_erasures_in_one_call(client: TestClient, hogo: Hogo, key_for: Headers) -> None:
+    office = key_for(OFFICE)
+    paths = []
+    for n in range(3):
+        created = client.post(
+            "/v1/subjects", json={"group": "applicants", "ref": f"a-{n}"}, headers=office
+        )
+        subject_id = created.json()["id"]
+        paths.append(
+            _walk_to_verified(
+                client,
+                office,
+                subject_id=subject_id,
+                kind="erasure",
+                regime="appi",
+                ground="no_longer_needed",
+            )
+        )
+    ids = [int(path.rsplit("/", 1)[1]) for path in paths]
+    done = client.post("/v1/requests/fulfil-erasures", json={"request_ids": ids}, headers=office)
+    assert done.status_code == 200, done.text
+    assert [o["status"] for o in done.json()["outcomes"]] == ["fulfilled"] * 3
+    again = client.post(
+        "/v1/requests/fulfil-erasures", json={"request_ids": ids[:1]}, headers=office
+    )
+    assert_problem(again, 409, "conflict")

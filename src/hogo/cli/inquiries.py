@@ -22,7 +22,6 @@ from hogo.services.rights.deadlines import arrival_date
 from hogo.settings import Settings
 
 inquiries_app = group_app("Work the inquiry desk's questions and complaints (APPI A40; R-47).")
-console = Console()
 
 PolicyPath = Annotated[
     Path | None, typer.Option("--policy", help="Policy file (default: HOGO_POLICY_PATH).")
@@ -69,7 +68,7 @@ def list_tickets(database_url: DatabaseUrl = None, policy: PolicyPath = None) ->
             _due_cell(ticket),
             escape(ticket.assigned_to or "—"),
         )
-    console.print(table if queue else "No open tickets.")
+    Console().print(table if queue else "No open tickets.")
 
 
 def _print_ticket(ticket: Ticket) -> None:
@@ -81,21 +80,21 @@ def _print_ticket(ticket: Ticket) -> None:
         head += f"; handler {escape(ticket.assigned_to)}"
     if ticket.retain_until:
         head += f"; messages kept until {ticket.retain_until.date().isoformat()}"
-    console.print(head, soft_wrap=True)
+    Console().print(head, soft_wrap=True)
     if ticket.shredded:
-        console.print("  the messages were destroyed (retention ended or the person was erased)")
+        Console().print("  the messages were destroyed (retention ended or the person was erased)")
     contact = [part for part in (ticket.name, ticket.email and f"<{ticket.email}>") if part]
     if contact:
-        console.print("  contact: " + " ".join(contact), markup=False, soft_wrap=True)
+        Console().print("  contact: " + " ".join(contact), markup=False, soft_wrap=True)
     for message in ticket.messages:
         label = "resolution" if message.resolution else message.direction
-        console.print(
+        Console().print(
             f"  {message.at.isoformat(timespec='seconds')}  {label}  {message.author}",
             markup=False,
             soft_wrap=True,
         )
         for line in message.text.splitlines():
-            console.print(f"    {line}", markup=False, highlight=False, soft_wrap=True)
+            Console().print(f"    {line}", markup=False, highlight=False, soft_wrap=True)
 
 
 @inquiries_app.command()

@@ -22,7 +22,6 @@ from hogo.services.rights.requests import RequestService, RightsRequest
 from hogo.settings import Settings
 
 requests_app = group_app("Work the queue of rights requests (APPI A32–A39, GDPR Arts 12–22).")
-console = Console()
 
 PolicyPath = Annotated[
     Path | None, typer.Option("--policy", help="Policy file (default: HOGO_POLICY_PATH).")
@@ -76,7 +75,7 @@ def list_requests(database_url: DatabaseUrl = None, policy: PolicyPath = None) -
             _due_cell(request, today),
             request.may_sue_from.isoformat() if request.may_sue_from else "—",
         )
-    console.print(table if queue else "No open requests.")
+    Console().print(table if queue else "No open requests.")
 
 
 @requests_app.command()
@@ -87,7 +86,7 @@ def show(
     with one_line_errors(), _service(database_url, policy) as service:
         request = service.get(request_id)
         events = service.history(request_id)
-    console.print(
+    Console().print(
         f"request {request.id}: {request.kind} ({request.regime}) for subject "
         f"{request.subject_id}, {request.status}; due {request.effective_due}"
         + (f", may sue from {request.may_sue_from}" if request.may_sue_from else "")
@@ -95,7 +94,7 @@ def show(
         soft_wrap=True,
     )
     for event in events:
-        console.print(
+        Console().print(
             f"  {event.at.isoformat(timespec='seconds')}  {event.actor}  "
             f"{event.from_status or '—'} → {event.to_status}",
             soft_wrap=True,
@@ -169,6 +168,36 @@ def fulfil(
         typer.echo(f"  {key}: {value}")
     if outcome.reason:
         typer.echo(f"  reason: {outcome.reason}")
+
+
+@requests_app.command("fulfil-erasures")
+def fulfil_erasures(
+    request_ids: Annotated[
+        list[int] | None, typer.Argument(help="Erasure requests to fulfil.")
+    ] = None,
+    all_verified: Annotated[
+        bool, typer.Option("--all", help="Every verified or started erasure request.")
+    ] = False,
+    role: Role = "privacy_office",
+    database_url: DatabaseUrl = None,
+    policy: PolicyPath = None,
+) -> None:
+    """Fulfil many erasure requests, a few hundred per transaction (R-42, R-14)."""
+    with one_line_errors(), _hogo(database_url, policy) as hogo:
+        wanted = list(request_ids or [])
+        if all_verified:
+            wanted += [
+                r.id
+                for r in hogo.requests.list_open()
+                if r.kind == "erasure" and r.status in ("verified", "in_progress")
+            ]
+        if not wanted:
+            raise ValidationFailed("name the erasure requests to fulfil, or use --all")
+        outcomes = hogo.fulfilment.fulfil_erasures(_actor(role), wanted)
+    partly = [o for o in outcomes if o.status != "fulfilled"]
+    typer.echo(f"{len(outcomes) - len(partly)} erasure requests fulfilled, {len(partly)} partly")
+    for outcome in partly:
+        typer.echo(f"  request {outcome.request_id}: {outcome.reason}")
 
 
 @requests_app.command()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Engine
@@ -33,6 +33,30 @@ def record(
         at=at,
     )
     append(connection, [entry])
+
+
+def record_all(
+    connection: Connection,
+    actor: Actor,
+    entries: Sequence[tuple[str, int | None, Mapping[str, Any]]],
+    *,
+    at: dt.datetime,
+) -> None:
+    """Append many entries of one actor, each ``(action, subject_id, detail)``, at once."""
+    append(
+        connection,
+        [
+            AuditEntry(
+                actor=actor.id,
+                action=action,
+                subject_id=subject_id,
+                purpose=None,
+                detail={"role": actor.role, **detail},
+                at=at,
+            )
+            for action, subject_id, detail in entries
+        ],
+    )
 
 
 def record_refused(

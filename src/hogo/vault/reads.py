@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Row, select
 
 from hogo.errors import NotFound
 from hogo.store.tables import consent_events, items, subjects
@@ -15,6 +16,20 @@ def subject_row(connection: Connection, subject_id: int) -> SubjectRow:
     row = connection.execute(select(subjects).where(subjects.c.id == subject_id)).one_or_none()
     if row is None:
         raise NotFound(f"subject {subject_id} not found")
+    return _subject(row)
+
+
+def subject_rows(connection: Connection, subject_ids: Collection[int]) -> dict[int, SubjectRow]:
+    """The subjects of ``subject_ids`` by id; raises :class:`NotFound` if one is missing."""
+    rows = connection.execute(select(subjects).where(subjects.c.id.in_(list(subject_ids))))
+    found = {row.id: _subject(row) for row in rows}
+    for subject_id in subject_ids:
+        if subject_id not in found:
+            raise NotFound(f"subject {subject_id} not found")
+    return found
+
+
+def _subject(row: Row[Any]) -> SubjectRow:
     return SubjectRow(
         id=row.id,
         group=row.subject_group,
@@ -42,21 +57,37 @@ def load_items(
         query = query.where(items.c.category.in_(list(categories)))
     if item_ids is not None:
         query = query.where(items.c.id.in_(list(item_ids)))
-    return [
-        StoredItem(
-            id=row.id,
-            subject_id=row.subject_id,
-            category=row.category,
-            ciphertext=bytes(row.ciphertext),
-            display=row.display,
-            purposes=tuple(row.purposes),
-            source=row.source,
-            collected_at=row.collected_at,
-            retain_until=row.retain_until,
-            status=row.status,
-        )
-        for row in connection.execute(query.order_by(items.c.id))
-    ]
+    return [_item(row) for row in connection.execute(query.order_by(items.c.id))]
+
+
+def load_items_of(
+    connection: Connection, subject_ids: Collection[int], categories: Collection[str]
+) -> dict[int, list[StoredItem]]:
+    """The active items of ``categories`` of many subjects, oldest first, by subject."""
+    query = select(items).where(
+        items.c.subject_id.in_(list(subject_ids)),
+        items.c.category.in_(list(categories)),
+        items.c.status == "active",
+    )
+    found: dict[int, list[StoredItem]] = {subject_id: [] for subject_id in subject_ids}
+    for row in connection.execute(query.order_by(items.c.id)):
+        found[row.subject_id].append(_item(row))
+    return found
+
+
+def _item(row: Row[Any]) -> StoredItem:
+    return StoredItem(
+        id=row.id,
+        subject_id=row.subject_id,
+        category=row.category,
+        ciphertext=bytes(row.ciphertext),
+        display=row.display,
+        purposes=tuple(row.purposes),
+        source=row.source,
+        collected_at=row.collected_at,
+        retain_until=row.retain_until,
+        status=row.status,
+    )
 
 
 def find_by_index(connection: Connection, index: bytes, categories: Collection[str]) -> list[int]:

@@ -177,6 +177,11 @@ class Vault:
     def subject_row(self, connection: Connection, subject_id: int) -> SubjectRow:
         return reads.subject_row(connection, subject_id)
 
+    def subject_rows(
+        self, connection: Connection, subject_ids: Collection[int]
+    ) -> dict[int, SubjectRow]:
+        return reads.subject_rows(connection, subject_ids)
+
     def wrapped_key(self, connection: Connection, subject_id: int) -> bytes:
         """The subject's wrapped data key, for :meth:`decrypt`."""
         return reads.subject_row(connection, subject_id).wrapped_key
@@ -186,6 +191,12 @@ class Vault:
     ) -> list[StoredItem]:
         """The subject's active items of ``categories`` (all when None), still encrypted."""
         return reads.load_items(connection, subject_id, categories)
+
+    def load_items_of(
+        self, connection: Connection, subject_ids: Collection[int], categories: Collection[str]
+    ) -> dict[int, list[StoredItem]]:
+        """The active items of ``categories`` of many subjects, still encrypted, by subject."""
+        return reads.load_items_of(connection, subject_ids, categories)
 
     def decrypt(
         self, wrapped_key: bytes, group: str, ref: str, stored: Iterable[StoredItem]

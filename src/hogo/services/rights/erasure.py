@@ -85,8 +85,14 @@ class Eraser:
         subject: SubjectRow,
         now: dt.datetime,
         request_id: int | None = None,
+        *,
+        pending: list[Suppression] | None = None,
     ) -> ErasureResult:
-        """Erase what may be erased, in the caller's transaction; see the module docstring."""
+        """Erase what may be erased, in the caller's transaction; see the module docstring.
+
+        With ``pending``, the suppression entry is added to it instead of being written: a
+        caller erasing many people writes them all with one :meth:`record` before it commits.
+        """
         if subject.status == ERASED:
             raise Conflict(f"subject {subject.id} is already erased")
         stored = _items(connection, subject.id)
@@ -128,8 +134,15 @@ class Eraser:
                 erased_ids,
                 now.isoformat(),
             )
-            self._suppression.append([entry])
+            if pending is None:
+                self.record([entry])
+            else:
+                pending.append(entry)
         return ErasureResult(subject.id, gone, kept, tuple(shredded))
+
+    def record(self, entries: Sequence[Suppression]) -> None:
+        """Write suppression entries to disk (one flush for all); call before committing."""
+        self._suppression.append(entries)
 
     def _email_indexes(self, connection: Connection, subject_id: int) -> list[bytes]:
         """Blind indexes of the subject's e-mail addresses: its inquiry tickets carry them."""

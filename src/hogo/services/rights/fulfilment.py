@@ -28,11 +28,11 @@ from hogo.policy.model import Policy
 from hogo.services.access import Clock, utc_now
 from hogo.services.actor import Actor
 from hogo.services.auditing import record as record_audit
-from hogo.services.rights import package, stops
+from hogo.services.rights import erasure_batch, package, stops
 from hogo.services.rights.contact import addresses_on_file
 from hogo.services.rights.correction import Change, apply_changes
 from hogo.services.rights.disclosure import Disclosure, assemble
-from hogo.services.rights.erasure import Eraser, kept_reason
+from hogo.services.rights.erasure import Eraser, ErasureResult, kept_reason
 from hogo.services.rights.requests import (
     RequestService,
     RightsRequest,
@@ -146,6 +146,14 @@ def _render(request: RightsRequest, subject: SubjectRow, disclosure: Disclosure)
     return _Rendered(filename, media_type, data, detail, keep)
 
 
+def _erased_detail(result: ErasureResult) -> dict[str, Any]:
+    return {
+        "erased_items": result.erased_items,
+        "kept_items": [k.item_id for k in result.kept],
+        "tickets_shredded": list(result.tickets),
+    }
+
+
 def _partial(reason: str | None, ground: str | None) -> tuple[str, str] | None:
     if reason is None and ground is None:
         return None
@@ -234,6 +242,29 @@ class FulfilmentService:
             scope = DISCLOSURE_SCOPES[request.kind]
             disclosure = assemble(connection, self._policy, self._vault, subject, now, scope)
         return _Prepared(request, addresses, _render(request, subject, disclosure))
+
+    def fulfil_erasures(self, actor: Actor, request_ids: Sequence[int]) -> list[Outcome]:
+        """Many verified erasure requests, each erased as :meth:`fulfil` would, a few hundred
+        per transaction (:mod:`.erasure_batch`); the people are told once each chunk commits."""
+        outcomes: list[Outcome] = []
+        for chunk in erasure_batch.chunks(list(dict.fromkeys(request_ids))):
+            with self._engine.begin() as connection:
+                done = erasure_batch.erase_chunk(
+                    connection,
+                    self._policy,
+                    self._vault,
+                    self._requests,
+                    self._eraser,
+                    actor,
+                    chunk,
+                    self._clock(),
+                )
+            self._requests.announce_many([(e.request, e.request.status, e.addresses) for e in done])
+            outcomes += [
+                Outcome(e.request.id, e.request.status, e.request.reason, _erased_detail(e.result))
+                for e in done
+            ]
+        return outcomes
 
     def fulfil_if_ground_established(self, actor: Actor, request_id: int) -> Outcome | None:
         """R-42: a verified A35 request on the ground "no longer needed" is approved at once
@@ -396,11 +427,7 @@ class FulfilmentService:
         self, connection: Connection, request: RightsRequest, subject: SubjectRow, now: dt.datetime
     ) -> _Done:
         result = self._eraser.erase(connection, subject, now, request.id)
-        detail: dict[str, Any] = {
-            "erased_items": result.erased_items,
-            "kept_items": [k.item_id for k in result.kept],
-            "tickets_shredded": list(result.tickets),
-        }
+        detail = _erased_detail(result)
         if result.complete:
             return _Done(detail)
         return _Done(detail, kept_reason(result.kept), "alternative_measure")

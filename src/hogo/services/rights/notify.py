@@ -25,7 +25,7 @@ from hogo.mail.sender import MailSender
 from hogo.policy.model import Policy
 from hogo.services.access import Clock, utc_now
 from hogo.services.actor import Actor
-from hogo.services.auditing import record as record_audit
+from hogo.services.auditing import record_all
 from hogo.services.rights.contact import addresses_on_file
 from hogo.services.rights.letters import EVENTS, language, notice_letter
 from hogo.services.rights.requests import RightsRequest
@@ -85,8 +85,34 @@ class RequestNotifier:
                     connection, self._vault, self._policy, request.subject_id
                 )
             reason = _extension_reason(connection, request.id) if event == "extended" else None
+        notice = self._send(request, event, addresses, reason)
+        self._record([(request, event, notice)])
+        return notice
+
+    def notify_many(
+        self, notices: Sequence[tuple[RightsRequest, str, Sequence[str]]]
+    ) -> list[Notice]:
+        """:meth:`notify` for many decisions at once, with the addresses given, audited in one
+        transaction (a batch of erasures). Extensions are told one by one, with their reason."""
+        for request, event, _addresses in notices:
+            _check_event(request, event)
+            if event == "extended":
+                raise ValidationFailed("extensions are notified one at a time, with their reason")
+        sent = [
+            (request, event, self._send(request, event, to, None)) for request, event, to in notices
+        ]
+        self._record(sent)
+        return [notice for _request, _event, notice in sent]
+
+    def _send(
+        self,
+        request: RightsRequest,
+        event: str,
+        addresses: Sequence[str],
+        reason: str | None,
+    ) -> Notice:
         if not addresses:
-            return self._record(request, event, Notice(request.id, event, False, "no_address"))
+            return Notice(request.id, event, False, "no_address")
         lang = language(request.details.get("lang"))
         subject, text = notice_letter(self._policy, request, event, lang, reason)
         try:
@@ -94,23 +120,22 @@ class RequestNotifier:
             self._mailer.send(Mail(addresses[-1], subject, text))
         except (MailFailed, ValidationFailed) as error:  # the server, or an unusable address
             log.warning("notice %s of request %s not sent: %s", event, request.id, error)
-            return self._record(request, event, Notice(request.id, event, False, error.detail))
-        return self._record(request, event, Notice(request.id, event, True))
+            return Notice(request.id, event, False, error.detail)
+        return Notice(request.id, event, True)
 
-    def _record(self, request: RightsRequest, event: str, notice: Notice) -> Notice:
-        detail = {"request_id": request.id, "event": event, "sent": notice.sent}
-        if notice.skipped is not None:
-            detail["skipped"] = notice.skipped
+    def _record(self, sent: Sequence[tuple[RightsRequest, str, Notice]]) -> None:
+        entries = []
+        for request, event, notice in sent:
+            detail: dict[str, object] = {
+                "request_id": request.id,
+                "event": event,
+                "sent": notice.sent,
+            }
+            if notice.skipped is not None:
+                detail["skipped"] = notice.skipped
+            entries.append(("notify", request.subject_id, detail))
         with self._engine.begin() as connection:
-            record_audit(
-                connection,
-                NOTIFIER,
-                "notify",
-                subject_id=request.subject_id,
-                at=self._clock(),
-                detail=detail,
-            )
-        return notice
+            record_all(connection, NOTIFIER, entries, at=self._clock())
 
 
 def _check_event(request: RightsRequest, event: str) -> None:

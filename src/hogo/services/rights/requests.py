@@ -9,20 +9,21 @@ ledger and an audit entry, in the same transaction as the change of state. Due d
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal, get_args
+from typing import Any, Literal, Protocol, get_args
 
-from sqlalchemy import Connection, Engine, Row, func, insert, select, update
+from sqlalchemy import Connection, Engine, Row, bindparam, func, insert, select, update
 
 from hogo.errors import Conflict, NotFound, ValidationFailed
 from hogo.policy.model import Policy, RightKind
 from hogo.services.access import Clock, utc_now
 from hogo.services.actor import Actor
 from hogo.services.auditing import record as record_audit
+from hogo.services.auditing import record_all
 from hogo.services.rights import deadlines
 from hogo.services.rights.deadlines import REGIMES, Regime
-from hogo.store.tables import request_events, requests, subjects
+from hogo.store.tables import UTCDateTime, request_events, requests, subjects
 
 RequestKind = RightKind | Literal["consent_withdrawal"]
 REQUEST_KINDS: tuple[str, ...] = (*get_args(RightKind), "consent_withdrawal")
@@ -176,15 +177,41 @@ def _check_a35_ground(kind: str, regime: str, ground: str | None) -> None:
         )
 
 
-Notify = Callable[["RightsRequest", str, Sequence[str] | None], object]
+class Notifier(Protocol):
+    """Tells the person of a decision (see :class:`hogo.services.rights.notify.RequestNotifier`)."""
+
+    def notify(
+        self, request: RightsRequest, event: str, addresses: Sequence[str] | None = None
+    ) -> object: ...
+
+    def notify_many(
+        self, notices: Sequence[tuple[RightsRequest, str, Sequence[str]]]
+    ) -> object: ...
+
+
+Move = tuple["RightsRequest", Status, Mapping[str, Any], Mapping[str, Any]]
+"""One step of :meth:`RequestService.transition_many`: the request as it is, the state it moves
+to, the values to set (``reason``, ``decision_ground``) and the detail to record."""
 NOTIFIED = ("verified", "fulfilled", "partially_fulfilled", "refused")
+
+
+_MOVE = (
+    update(requests)
+    .where(requests.c.id == bindparam("b_id"), requests.c.status == bindparam("b_from"))
+    .values(
+        status=bindparam("b_to"),
+        closed_at=func.coalesce(bindparam("b_closed", type_=UTCDateTime()), requests.c.closed_at),
+        reason=bindparam("b_reason"),
+        decision_ground=bindparam("b_ground"),
+    )
+)
 
 
 class RequestService:
     """Receives rights requests and moves them through their workflow.
 
-    ``notify`` is called with the request and the event once a decision has committed
-    (verified, fulfilled, partially fulfilled, refused, extended): the person is told of each.
+    ``notifier`` is told of each decision once it has committed (verified, fulfilled,
+    partially fulfilled, refused, extended), to tell the person.
     """
 
     def __init__(
@@ -192,18 +219,88 @@ class RequestService:
         engine: Engine,
         policy: Policy,
         clock: Clock = utc_now,
-        notify: Notify | None = None,
+        notifier: Notifier | None = None,
     ) -> None:
         self._engine = engine
         self._policy = policy
         self._clock = clock
-        self._notify = notify
+        self._notifier = notifier
 
     def announce(self, request_id: int, event: str, addresses: Sequence[str] | None = None) -> None:
         """Tell the person of a decision that has committed (a no-op without a notifier);
         ``addresses`` instead of those on file, when the person's data is already gone."""
-        if self._notify is not None:
-            self._notify(self.get(request_id), event, addresses)
+        if self._notifier is not None:
+            self._notifier.notify(self.get(request_id), event, addresses)
+
+    def announce_many(self, notices: Sequence[tuple[RightsRequest, str, Sequence[str]]]) -> None:
+        """:meth:`announce` for many committed decisions, with the addresses to tell."""
+        if self._notifier is not None and notices:
+            self._notifier.notify_many(notices)
+
+    def get_many_in(
+        self, connection: Connection, request_ids: Sequence[int]
+    ) -> list[RightsRequest]:
+        """The requests, in the order asked, read in the caller's transaction."""
+        rows = connection.execute(select(requests).where(requests.c.id.in_(list(request_ids))))
+        found = {row.id: _to_request(row) for row in rows}
+        missing = [request_id for request_id in request_ids if request_id not in found]
+        if missing:
+            raise NotFound(f"no request {missing[0]}")
+        return [found[request_id] for request_id in request_ids]
+
+    def transition_many(
+        self, connection: Connection, actor: Actor, moves: Sequence[Move]
+    ) -> list[RightsRequest]:
+        """:meth:`transition` for many requests in one go: one conditional update, one insert
+        of events and one audit append for all; any request moved meanwhile fails them all."""
+        now = self._clock()
+        params: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
+        audits: list[tuple[str, int | None, Mapping[str, Any]]] = []
+        for request, to, values, detail in moves:
+            if to not in TRANSITIONS.get(request.status, ()) or to == "refused":
+                raise Conflict(f"request {request.id} is {request.status}; it cannot become {to}")
+            closed = now if to in CLOSED else None
+            params.append(
+                {
+                    "b_id": request.id,
+                    "b_from": request.status,
+                    "b_to": to,
+                    "b_closed": closed,
+                    "b_reason": values.get("reason"),
+                    "b_ground": values.get("decision_ground"),
+                }
+            )
+            logged = {k: v for k, v in values.items() if v is not None} | dict(detail)
+            events.append(
+                {
+                    "request_id": request.id,
+                    "at": now,
+                    "actor": actor.id,
+                    "from_status": request.status,
+                    "to_status": to,
+                    "detail": logged,
+                }
+            )
+            audit = {"request_id": request.id, "from": request.status, "to": to, **logged}
+            audits.append(("request", request.subject_id, audit))
+        if not moves:
+            return []
+        updated = connection.execute(_MOVE, params)
+        if updated.rowcount != len(moves):
+            raise Conflict("a request changed while the batch was being updated; try again")
+        connection.execute(insert(request_events), events)
+        record_all(connection, actor, audits, at=now)
+        return [
+            replace(
+                request,
+                status=to,
+                closed_at=p["b_closed"] or request.closed_at,
+                reason=p["b_reason"],
+                decision_ground=p["b_ground"],
+            )
+            for (request, to, _values, _detail), p in zip(moves, params, strict=True)
+        ]
 
     def submit(
         self,

@@ -14,15 +14,18 @@ from hogo.services.rights.correction import Change
 from hogo.services.rights.requests import RightsRequest
 from hogo.web.api.deps import ActorDep, HogoDep
 from hogo.web.api.schemas import (
+    ErasuresIn,
     ExtendIn,
     FulfilIn,
     FulfilOut,
+    OutcomeList,
     RefuseIn,
     RequestEventOut,
     RequestHistoryOut,
     RequestIn,
     RequestList,
     RequestOut,
+    RequestOutcomeOut,
 )
 
 router = APIRouter(prefix="/v1/requests", tags=["requests"])
@@ -117,6 +120,24 @@ def fulfil_request(
     )
     closed = _out(hogo.requests.get(request_id)).model_dump()
     return FulfilOut(**closed, work=dict(outcome.detail))
+
+
+@router.post("/fulfil-erasures")
+def fulfil_erasures(body: ErasuresIn, hogo: HogoDep, actor: ActorDep) -> OutcomeList:
+    """Fulfil many verified erasure requests, a few hundred per transaction (R-42, R-14).
+
+    Each chunk is all or nothing: one request that is not a verified erasure, or a person the
+    role does not cover, stops its chunk with a problem document and changes nothing in it.
+    """
+    outcomes = hogo.fulfilment.fulfil_erasures(actor, body.request_ids)
+    return OutcomeList(
+        outcomes=[
+            RequestOutcomeOut(
+                request_id=o.request_id, status=o.status, reason=o.reason, work=dict(o.detail)
+            )
+            for o in outcomes
+        ]
+    )
 
 
 @router.get(

@@ -171,6 +171,21 @@ class RequestOut(BaseModel):
     details: dict[str, Any]
 
 
+class ErasuresIn(Body):
+    request_ids: Annotated[list[int], Field(min_length=1, max_length=10_000)]
+
+
+class RequestOutcomeOut(BaseModel):
+    request_id: int
+    status: str
+    reason: str | None
+    work: dict[str, Any]
+
+
+class OutcomeList(BaseModel):
+    outcomes: list[RequestOutcomeOut]
+
+
 class FulfilOut(RequestOut):
     work: dict[str, Any] = Field(description="What was done: items disclosed, erased, kept …")
 
