@@ -22,7 +22,7 @@ from hogo.runtime import Hogo, open_hogo
 from hogo.services.actor import Actor
 from hogo.services.rights.correction import Change
 from hogo.services.rights.deadlines import Regime
-from hogo.services.rights.requests import RequestKind
+from hogo.services.rights.kinds import RequestKind
 from hogo.settings import Settings
 from hogo.store.tables import audit_log, consent_events, item_revisions, items, subjects
 from hogo.vault.items import NewItem

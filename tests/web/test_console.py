@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from hogo.runtime import Hogo, open_hogo
 from hogo.services.actor import Actor
 from hogo.services.rights.deadlines import Regime
-from hogo.services.rights.requests import RequestKind
+from hogo.services.rights.kinds import RequestKind
 from hogo.settings import Settings
 from hogo.store.tables import request_events
 from hogo.vault.items import NewItem

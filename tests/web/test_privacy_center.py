@@ -28,7 +28,7 @@ from hogo.mail.memory import MemorySender
 from hogo.runtime import Hogo, open_hogo
 from hogo.services.actor import Actor
 from hogo.services.rights.attachments import MAX_BYTES
-from hogo.services.rights.requests import A35_2022_GROUNDS, A35_GROUNDS, REQUEST_KINDS
+from hogo.services.rights.kinds import A35_2022_GROUNDS, A35_GROUNDS, REQUEST_KINDS
 from hogo.settings import Settings
 from hogo.store.tables import audit_log
 from hogo.vault.items import NewItem

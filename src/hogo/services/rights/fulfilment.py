@@ -33,13 +33,8 @@ from hogo.services.rights.contact import addresses_on_file
 from hogo.services.rights.correction import Change, apply_changes
 from hogo.services.rights.disclosure import Disclosure, assemble
 from hogo.services.rights.erasure import Eraser, ErasureResult, kept_reason
-from hogo.services.rights.requests import (
-    RequestService,
-    RightsRequest,
-    Status,
-    check_decision_ground,
-    required_text,
-)
+from hogo.services.rights.kinds import Status, check_decision_ground, required_text
+from hogo.services.rights.requests import RequestService, RightsRequest
 from hogo.services.scope import require_scope
 from hogo.store.tables import items, request_attachments
 from hogo.vault.items import ACTIVE, SubjectRow

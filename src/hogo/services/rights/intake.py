@@ -37,9 +37,10 @@ from hogo.services.rights import attachments, submission
 from hogo.services.rights.attachments import Attachment, Proof
 from hogo.services.rights.contact import address_matching
 from hogo.services.rights.deadlines import Regime
+from hogo.services.rights.kinds import RequestKind
 from hogo.services.rights.letters import code_letter
 from hogo.services.rights.limits import Budget, IntakeLimits, throttle
-from hogo.services.rights.requests import RequestKind, RequestService, RightsRequest
+from hogo.services.rights.requests import RequestService, RightsRequest
 from hogo.services.rights.submission import Submission
 from hogo.services.rights.tokens import IntakeHasher, new_challenge_id, new_code
 from hogo.services.rights.verification import Verified, Verifier

@@ -17,8 +17,8 @@ from hogo.errors import ValidationFailed
 from hogo.policy.model import Policy
 from hogo.services.rights.attachments import Proof, check_proof
 from hogo.services.rights.deadlines import Regime
+from hogo.services.rights.kinds import RequestKind, check_submission
 from hogo.services.rights.letters import LANGS, Lang, language
-from hogo.services.rights.requests import RequestKind, check_submission
 from hogo.vault.blind_index import normalise_email
 
 CHANNEL = "privacy_center"

@@ -20,7 +20,8 @@ from starlette.types import Message
 from hogo.errors import TooLarge, ValidationFailed
 from hogo.services.rights.attachments import MAX_BYTES, Proof
 from hogo.services.rights.deadlines import Regime, arrival_date
-from hogo.services.rights.requests import RequestKind, RightsRequest
+from hogo.services.rights.kinds import RequestKind
+from hogo.services.rights.requests import RightsRequest
 from hogo.services.rights.submission import MAX_DESCRIPTION, MAX_EMAIL, MAX_NAME
 
 MAX_JSON_BYTES = 64 * 1024

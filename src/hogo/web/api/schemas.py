@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from hogo.services.rights.deadlines import Regime
-from hogo.services.rights.requests import RequestKind
+from hogo.services.rights.kinds import RequestKind
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 Ref = Annotated[str, StringConstraints(min_length=1, max_length=200)]

@@ -17,7 +17,8 @@ from hogo.runtime import Hogo
 from hogo.services.access import utc_now
 from hogo.services.actor import Actor
 from hogo.services.rights.fulfilment import RESTRICTING
-from hogo.services.rights.requests import DECISION_GROUNDS, RightsRequest
+from hogo.services.rights.kinds import DECISION_GROUNDS
+from hogo.services.rights.requests import RightsRequest
 from hogo.vault.items import SubjectRow
 from hogo.web.api.deps import HogoDep
 from hogo.web.pages.console.auth import signed_in

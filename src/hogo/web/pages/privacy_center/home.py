@@ -17,7 +17,7 @@ from hogo.errors import HogoError, RateLimited
 from hogo.runtime import Hogo
 from hogo.services.rights.attachments import Proof
 from hogo.services.rights.intake import Challenge, Job
-from hogo.services.rights.requests import A35_2022_GROUNDS, A35_GROUNDS
+from hogo.services.rights.kinds import A35_2022_GROUNDS, A35_GROUNDS
 from hogo.web.api.deps import HogoDep
 from hogo.web.api.intake_forms import IntakeIn, intake_of
 from hogo.web.pages.privacy_center import form, problems, rights

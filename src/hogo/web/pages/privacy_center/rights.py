@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hogo.policy.model import Policy, Text
-from hogo.services.rights.requests import (
+from hogo.services.rights.kinds import (
     A35_2022_GROUNDS,
     A35_GROUNDS,
     ALWAYS_OFFERED,
