@@ -25,7 +25,6 @@ from hogo.errors import (
     CodeInvalid,
     CodeLocked,
     CodeUsed,
-    Conflict,
     HogoError,
     NotFound,
 )
@@ -100,8 +99,11 @@ class Verifier:
             verdict = self._judge(connection, challenge_id, code, now)
             if verdict.outcome == "invalid":
                 self._count_try(connection, challenge_id)
+            moved: list[int] = []
             if verdict.outcome == "confirmed":
                 verdict = self._confirm(connection, challenge_id, verdict, token, now)
+            if verdict.outcome == "confirmed":
+                moved = self._verify_requests(connection, verdict.request_ids, challenge_id)
             detail: dict[str, Any] = {"challenge": challenge_id[:8], "outcome": verdict.outcome}
             if verdict.outcome == "confirmed":
                 detail["requests"] = list(verdict.request_ids)
@@ -109,7 +111,8 @@ class Verifier:
             record_audit(connection, actor, "intake_verify", subject_id=None, at=now, detail=detail)
         if verdict.outcome != "confirmed":
             raise verdict.error()
-        self._verify_requests(verdict.request_ids, challenge_id)
+        for request_id in moved:
+            self._requests.announce(request_id, "verified")
         return Verified(verdict.request_ids, token)
 
     def _judge(
@@ -174,14 +177,18 @@ class Verifier:
             )
         return verdict
 
-    def _verify_requests(self, request_ids: Sequence[int], challenge_id: str) -> None:
-        """Move each request to ``verified``, except an agent's: its proof is checked first."""
+    def _verify_requests(
+        self, connection: Connection, request_ids: Sequence[int], challenge_id: str
+    ) -> list[int]:
+        """Move each request to ``verified`` in the transaction that used up the code, except
+        an agent's (its proof is checked first); the ids moved."""
         actor = requester(challenge_id)
-        for request_id in request_ids:
-            request = self._requests.get(request_id)
+        moved = []
+        for request in self._requests.get_many_in(connection, request_ids):
             if request.status != "received" or "agent" in request.details:
                 continue
-            try:
-                self._requests.verify(actor, request_id)
-            except Conflict:
-                log.info("request %s moved on before its code was confirmed", request_id)
+            self._requests.transition(
+                connection, actor, request.id, "verified", {}, current=request
+            )
+            moved.append(request.id)
+        return moved
