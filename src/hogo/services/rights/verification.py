@@ -13,7 +13,6 @@ reads it.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -35,8 +34,6 @@ from hogo.services.rights.limits import IntakeLimits
 from hogo.services.rights.requests import RequestService
 from hogo.services.rights.tokens import IntakeHasher, new_status_token
 from hogo.store.tables import requests, verification_challenges
-
-log = logging.getLogger("hogo.intake")
 
 Outcome = Literal["unknown", "used", "expired", "locked", "invalid", "confirmed"]
 challenges = verification_challenges
