@@ -461,3 +461,13 @@ def test_R43_a_batch_with_one_request_that_may_not_be_fulfilled_changes_nothing(
     with pytest.raises(Forbidden):
         hogo.fulfilment.fulfil_erasures(Actor("cs-1", "customer_service"), request_ids)
     assert [hogo.requests.get(r).status for r in request_ids] == ["verified"] * 3
+
+
+def test_R40_provision_records_are_answered_from_the_ledger_that_holds_them(hogo: Hogo) -> None:
+    """No provision is recorded for this person, and the answer says so in both languages."""
+    subject_id = _customer(hogo)
+    request_id = _request(hogo, subject_id, "provision_records")
+    assert hogo.fulfilment.fulfil(OFFICER, request_id).status == "fulfilled"
+    package = _package(hogo, request_id)
+    assert json.loads(package.read("data.json"))["provision_records"] == []
+    assert "第三者提供の記録はありません" in package.read("index.html").decode()
