@@ -125,6 +125,10 @@ consent_events = Table(
     Column("version", String(64), nullable=True),  # the consent text version agreed to
     Column("by_guardian", Boolean, nullable=False),
     Column("guardian_name", Text, nullable=True),
+    Column("guardian_relationship", String(32), nullable=True),  # parent | guardian | …
+    Column("guardian_verification", String(64), nullable=True),  # how the guardian was checked
+    Column("policy_version", String(64), nullable=True),  # the policy in force when given
+    Column("evidence", JSON, nullable=True),  # truncated IP, user agent, page, form
     Column("method", String(32), nullable=False),  # web | paper | api | …
     Column("recorded_at", UTCDateTime(), nullable=False),
     Index("ix_consent_events_subject_purpose", "subject_id", "purpose"),
@@ -316,4 +320,54 @@ ticket_messages = Table(
     Column("direction", String(8), nullable=False),  # in | out | note
     Column("ciphertext", LargeBinary, nullable=False),  # under the ticket's data key
     Index("ix_ticket_messages_ticket_id", "ticket_id"),
+)
+
+# -- policy versions, the consent banner's ledger and access logs (migration 0005) ---------
+
+policy_versions = Table(
+    "policy_versions",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("version", String(64), nullable=False, unique=True),
+    Column("effective_from", Date, nullable=False),
+    Column("published_at", UTCDateTime(), nullable=False),
+    Column("published_by", String(200), nullable=False),
+    Column("digest", String(64), nullable=False),  # sha256 of the source text
+    Column("source", Text, nullable=False),  # the policy file as published
+    Column("changes", JSON, nullable=False),  # the classified diff against the version before
+)
+
+cookie_consents = Table(
+    "cookie_consents",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("visitor_id", String(64), nullable=False),  # random, kept in a first-party cookie
+    Column("subject_id", BigId, ForeignKey("subjects.id"), nullable=True),  # signed member
+    Column("policy_version", String(64), nullable=False),
+    Column("notice_version", String(64), nullable=False),  # the banner text shown
+    Column("choices", JSON, nullable=False),  # cookie category -> allowed
+    Column("gpc", Boolean, nullable=False),  # Global Privacy Control was on
+    Column("channel", String(32), nullable=False),  # banner | preferences | privacy_center
+    Column("evidence", JSON, nullable=False),  # truncated IP, user agent, page
+    Column("recorded_at", UTCDateTime(), nullable=False),
+    Index("ix_cookie_consents_visitor_id", "visitor_id"),
+    Index("ix_cookie_consents_subject_id", "subject_id"),
+)
+
+access_log_lines = Table(
+    "access_log_lines",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("ip", String(64), nullable=False),  # truncated (IPv4 /24, IPv6 /48 by default)
+    Column("method", String(16), nullable=True),
+    Column("path", Text, nullable=True),
+    Column("status", Integer, nullable=True),
+    Column("bytes", BigInteger, nullable=True),
+    Column("referrer", Text, nullable=True),
+    Column("agent_class", String(32), nullable=False),  # browser | bot | app | other
+    Column("member_subject_id", BigId, ForeignKey("subjects.id"), nullable=True),
+    Column("source", String(200), nullable=False),  # the file it came from
+    Column("retain_until", UTCDateTime(), nullable=True),
+    Index("ix_access_log_lines_at", "at"),
 )
