@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text
 
 from hogo.policy.model import Policy
 from hogo.runtime import Hogo
-from hogo.store.tables import audit_log, items, subjects
+from hogo.store.tables import audit_log, consent_events, items, subjects
 
 Headers = Callable[[str], dict[str, str]]
 OFFICE = "privacy_office"
@@ -202,6 +202,9 @@ def test_R10_minor_consent_needs_a_guardian(
         "by_guardian": True,
         "guardian_name": "山田 花子",
     }
+    unverified = client.post(f"/v1/subjects/{child}/consents", json=guardian, headers=headers)
+    assert "relationship" in assert_problem(unverified, 422, "validation_failed")["detail"]
+    guardian |= {"guardian_relationship": "parent", "guardian_verification": "id_document"}
     assert (
         client.post(f"/v1/subjects/{child}/consents", json=guardian, headers=headers).status_code
         == 204
@@ -414,3 +417,25 @@ def test_duplicate_subject_is_a_conflict(client: TestClient, hogo: Hogo, key_for
     again = client.post("/v1/subjects", json={"group": "customers", "ref": "same"}, headers=headers)
     assert_problem(again, 409, "conflict")
     assert count(hogo, subjects) == 1
+
+
+def test_G02_R09_a_consent_keeps_the_policy_version_and_its_evidence(
+    client: TestClient, hogo: Hogo, key_for: Headers
+) -> None:
+    headers = key_for(OFFICE)
+    subject_id = new_customer(client, headers)
+    purpose, _ = consent_purpose(hogo.policy)
+    evidence = {"ip": "203.0.113.77", "page": "https://shop.example/join?x=1", "form": "join"}
+    body = {"purpose": purpose, "action": "grant", "method": "web", "evidence": evidence}
+    assert (
+        client.post(f"/v1/subjects/{subject_id}/consents", json=body, headers=headers).status_code
+        == 204
+    )
+    with hogo.engine.connect() as connection:
+        row = connection.execute(select(consent_events)).one()
+    assert row.policy_version == hogo.policy.version
+    assert row.evidence == {
+        "ip": "203.0.113.0/24",
+        "page": "https://shop.example/join",
+        "form": "join",
+    }

@@ -61,6 +61,8 @@ def _consent_row(
         "version": consent.version,
         "by_guardian": consent.by_guardian,
         "guardian_name": consent.guardian_name,
+        "guardian_relationship": "parent" if consent.by_guardian else None,
+        "guardian_verification": "demo" if consent.by_guardian else None,
         "method": "demo",
         "recorded_at": now,
     }

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import Engine, insert, update
 
 from hogo.errors import Conflict, ValidationFailed
+from hogo.evidence import consent_evidence
 from hogo.guard.compile import CompiledPolicy
 from hogo.guard.state import ConsentAction, age_on
 from hogo.policy.model import Policy
@@ -21,6 +22,23 @@ from hogo.vault.items import NewItem, SubjectRow
 from hogo.vault.vault import Vault
 
 CONSENT_ACTIONS: tuple[ConsentAction, ...] = ("grant", "withdraw", "opt_out", "opt_in")
+GUARDIAN_RELATIONSHIPS = ("parent", "guardian", "other_legal_representative")
+
+
+def _check_guardian(name: str | None, relationship: str | None, verification: str | None) -> None:
+    """R-10, G-03: who the guardian is, what they are to the person, how that was checked."""
+    if not name or not name.strip():
+        raise ValidationFailed("a guardian's consent needs the guardian's name")
+    if relationship not in GUARDIAN_RELATIONSHIPS:
+        raise ValidationFailed(
+            "a guardian's consent needs the relationship: one of "
+            + ", ".join(GUARDIAN_RELATIONSHIPS)
+        )
+    if not verification or not verification.strip() or len(verification) > 64:
+        raise ValidationFailed(
+            "a guardian's consent needs how the guardian's authority was verified "
+            "(at most 64 characters, e.g. id_document)"
+        )
 
 
 class SubjectService:
@@ -122,13 +140,23 @@ class SubjectService:
         version: str | None = None,
         by_guardian: bool = False,
         guardian_name: str | None = None,
+        guardian_relationship: str | None = None,
+        guardian_verification: str | None = None,
         method: str = "api",
+        evidence: Mapping[str, str] | None = None,
     ) -> None:
-        """Append a consent event (G-02); a minor's grant needs a guardian (R-10, G-03)."""
+        """Append a consent event (G-02); a minor's grant needs a guardian (R-10, G-03).
+
+        A guardian's consent names the guardian, their relationship to the person and how
+        their authority was checked. The event keeps the policy version in force and the
+        evidence given (page, form, user agent, truncated IP).
+        """
         now = self._clock()
+        guardian = (guardian_name, guardian_relationship, guardian_verification)
+        kept = consent_evidence(evidence)
         with self._engine.begin() as connection:
             record = self._vault.subject_row(connection, subject_id)
-            self._check_consent(record, purpose, action, by_guardian, guardian_name, now)
+            self._check_consent(record, purpose, action, by_guardian, guardian, now)
             connection.execute(
                 insert(consent_events).values(
                     subject_id=subject_id,
@@ -137,6 +165,10 @@ class SubjectService:
                     version=version or self._policy.purposes[purpose].consent_version,
                     by_guardian=by_guardian,
                     guardian_name=guardian_name,
+                    guardian_relationship=guardian_relationship,
+                    guardian_verification=guardian_verification,
+                    policy_version=self._policy.version,
+                    evidence=kept,
                     method=method,
                     recorded_at=now,
                 )
@@ -201,7 +233,7 @@ class SubjectService:
         purpose: str,
         action: str,
         by_guardian: bool,
-        guardian_name: str | None,
+        guardian: tuple[str | None, str | None, str | None],
         now: dt.datetime,
     ) -> None:
         declared = self._policy.purposes.get(purpose)
@@ -211,8 +243,8 @@ class SubjectService:
             )
         if action not in CONSENT_ACTIONS:
             raise ValidationFailed(f"unknown consent action {action!r}")
-        if by_guardian and not guardian_name:
-            raise ValidationFailed("a guardian's consent needs the guardian's name")
+        if by_guardian:
+            _check_guardian(*guardian)
         if action == "grant" and not by_guardian and self._is_minor(record, now.date()):
             raise ValidationFailed(
                 "guardian_consent_required: the subject is a minor, so consent must come "

@@ -94,7 +94,14 @@ class ConsentIn(Body):
     version: Annotated[str, StringConstraints(max_length=64)] | None = None
     by_guardian: bool = False
     guardian_name: Annotated[str, StringConstraints(max_length=200)] | None = None
+    guardian_relationship: Literal["parent", "guardian", "other_legal_representative"] | None = None
+    guardian_verification: Annotated[str, StringConstraints(max_length=64)] | None = Field(
+        default=None, description="How the guardian's authority was checked, e.g. id_document"
+    )
     method: Annotated[str, StringConstraints(min_length=1, max_length=32)] = "api"
+    evidence: dict[Literal["page", "form", "user_agent", "ip"], str] | None = Field(
+        default=None, description="Page, form, user agent and IP (kept truncated) of the choice"
+    )
 
 
 class StatusIn(Body):

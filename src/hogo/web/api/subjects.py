@@ -85,7 +85,10 @@ def record_consent(subject_id: int, body: ConsentIn, hogo: HogoDep, actor: Actor
         version=body.version,
         by_guardian=body.by_guardian,
         guardian_name=body.guardian_name,
+        guardian_relationship=body.guardian_relationship,
+        guardian_verification=body.guardian_verification,
         method=body.method,
+        evidence={str(key): value for key, value in (body.evidence or {}).items()} or None,
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
