@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCHES = ["startup.py", "guard.py", "ingest.py", "rights.py"]
+BENCHES = ["startup.py", "guard.py", "ingest.py", "rights.py", "consent_size.py", "accesslog.py"]
 
 
 def main() -> int:

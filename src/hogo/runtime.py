@@ -14,7 +14,10 @@ from hogo.mail.sender import MailSender
 from hogo.policy.load import load_policy
 from hogo.policy.model import Policy
 from hogo.services.access import AccessService, Clock, utc_now
+from hogo.services.access_logs import AccessLogService
+from hogo.services.cookie_consent import CookieConsentService
 from hogo.services.inquiries import InquiryService
+from hogo.services.policy_versions import PolicyVersions
 from hogo.services.rights.erasure import Eraser, reapply
 from hogo.services.rights.fulfilment import FulfilmentService
 from hogo.services.rights.intake import IntakeService
@@ -44,6 +47,9 @@ class Hogo:
     inquiries: InquiryService
     mailer: MailSender
     intake: IntakeService
+    access_logs: AccessLogService
+    policy_versions: PolicyVersions
+    cookie_consent: CookieConsentService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -102,4 +108,7 @@ def open_hogo(
         inquiries=InquiryService(engine, policy, keyring, clock),
         mailer=mailer,
         intake=IntakeService(engine, policy, vault, keyring, requests, mailer, clock),
+        access_logs=AccessLogService(engine, policy, clock),
+        policy_versions=PolicyVersions(engine, clock),
+        cookie_consent=CookieConsentService(engine, policy, keyring, clock),
     )

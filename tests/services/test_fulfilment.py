@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from hogo.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hogo.mail.memory import MemorySender
@@ -24,7 +24,14 @@ from hogo.services.rights.correction import Change
 from hogo.services.rights.deadlines import Regime
 from hogo.services.rights.kinds import RequestKind
 from hogo.settings import Settings
-from hogo.store.tables import audit_log, consent_events, item_revisions, items, subjects
+from hogo.store.tables import (
+    access_log_lines,
+    audit_log,
+    consent_events,
+    item_revisions,
+    items,
+    subjects,
+)
 from hogo.vault.items import NewItem
 from hogo.vault.suppression import SuppressionList, SuppressionUnavailable
 
@@ -471,3 +478,23 @@ def test_R40_provision_records_are_answered_from_the_ledger_that_holds_them(hogo
     package = _package(hogo, request_id)
     assert json.loads(package.read("data.json"))["provision_records"] == []
     assert "第三者提供の記録はありません" in package.read("index.html").decode()
+
+
+def test_R61_R42_erasure_unlinks_the_persons_access_log_lines(hogo: Hogo) -> None:
+    subject_id = _applicant(hogo)
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    line = {
+        "at": now,
+        "ip": "203.0.113.0/24",
+        "agent_class": "browser",
+        "member_subject_id": subject_id,
+        "source": "test.log",
+    }
+    with hogo.engine.begin() as connection:
+        connection.execute(insert(access_log_lines).values(line))
+    hogo.fulfilment.fulfil(
+        OFFICER, _request(hogo, subject_id, "erasure", ground="no_longer_needed")
+    )
+    with hogo.engine.connect() as connection:
+        linked = connection.execute(select(access_log_lines.c.member_subject_id)).scalar_one()
+    assert linked is None

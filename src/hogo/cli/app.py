@@ -19,11 +19,13 @@ from hogo import __version__
 # name -> (module:attribute, one-line help). The attribute is a Typer app or a command function.
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("hogo.cli.init:init", "Create the master key file (mode 0600; never overwrites)."),
-    "policy": ("hogo.cli.policy:policy_app", "Check and show policy files."),
+    "policy": ("hogo.cli.policy:policy_app", "Check, show, compare and publish policy files."),
     "keys": ("hogo.cli.keys:keys_app", "Create, list and revoke API keys bound to roles."),
     "audit": ("hogo.cli.audit:audit_app", "Verify the hash-chained audit log."),
     "requests": ("hogo.cli.requests:requests_app", "Work the queue of rights requests."),
     "inquiries": ("hogo.cli.inquiries:inquiries_app", "Work the inquiry desk's tickets."),
+    "accesslog": ("hogo.cli.accesslog:accesslog_app", "Load access logs; count visits (§13)."),
+    "consent": ("hogo.cli.consent:consent_app", "Cookie consent banner: member tokens."),
     "serve": ("hogo.cli.serve:serve", "Serve the API and pages over a database."),
     "demo": ("hogo.cli.demo:demo", "Seed policy + synthetic subjects + the server on localhost."),
 }

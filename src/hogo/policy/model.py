@@ -125,6 +125,9 @@ class Purpose(Strict):
     legal_basis: LegalBasis
     consent: ConsentRule = "not_required"
     consent_version: str | None = None  # consents for another version do not count
+    # Why this purpose, new or changed in this version, stays within what people can normally
+    # expect (APPI A17(2); R-04): such a change needs notice, not consent (hogo.policy.diff).
+    related: NonEmpty | None = None
 
 
 class Responsible(Strict):
@@ -218,6 +221,17 @@ class RetentionRule(Strict):
     why: NonEmpty
 
 
+class CookieTag(Strict):
+    """A tag that makes the browser send information to another party (R-60; D22): what is
+    sent, who handles it there, and what for, shown before the tag runs."""
+
+    title: Text
+    recipient: Text  # the name of the entity handling the information at the destination
+    destination: NonEmpty  # the host the browser sends to, e.g. analytics.example.com
+    data_sent: list[Text]
+    purpose: Text
+
+
 class CookieCategory(Strict):
     """One of the uses of cookies of §12 (i)–(iii); R-63, G-20."""
 
@@ -227,6 +241,7 @@ class CookieCategory(Strict):
     consent_eu: ConsentRule  # what an EU visitor must do before it is set
     consent_jp: ConsentRule
     purposes: list[Identifier]
+    tags: dict[Identifier, CookieTag] = Field(default_factory=dict)
 
 
 class AccessLogUse(Strict):
@@ -242,6 +257,10 @@ class AccessLogs(Strict):
     uses: dict[Identifier, AccessLogUse]
     ipv4_prefix: Annotated[int, Field(ge=0, le=32)] = 24
     ipv6_prefix: Annotated[int, Field(ge=0, le=128)] = 48
+    # The cookie (or JSON field) that carries a member's reference; R-61.
+    member_cookie: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,64}$")] | None = (
+        None
+    )
 
 
 class Minors(Strict):

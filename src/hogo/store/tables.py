@@ -370,4 +370,11 @@ access_log_lines = Table(
     Column("source", String(200), nullable=False),  # the file it came from
     Column("retain_until", UTCDateTime(), nullable=True),
     Index("ix_access_log_lines_at", "at"),
+    # Only linked lines are indexed: an erasure finds the person's lines without a scan.
+    Index(
+        "ix_access_log_lines_member_subject_id",
+        "member_subject_id",
+        sqlite_where=text("member_subject_id IS NOT NULL"),
+        postgresql_where=text("member_subject_id IS NOT NULL"),
+    ),
 )

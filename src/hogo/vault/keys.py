@@ -90,7 +90,15 @@ def _derive(master: bytes, label: bytes) -> bytes:
 class KeyRing:
     """The subkeys derived from one master key. Its ``repr`` shows no key material."""
 
-    __slots__ = ("card_key", "check_key", "code_key", "index_key", "tombstone_key", "wrap")
+    __slots__ = (
+        "card_key",
+        "check_key",
+        "code_key",
+        "index_key",
+        "member_key",
+        "tombstone_key",
+        "wrap",
+    )
 
     def __init__(self, master: bytes) -> None:
         if len(master) != KEY_BYTES:
@@ -101,6 +109,7 @@ class KeyRing:
         self.check_key = _derive(master, b"hogo/v1/keyring-check")
         self.code_key = _derive(master, b"hogo/v1/one-time-codes")
         self.tombstone_key = _derive(master, b"hogo/v1/tombstone")
+        self.member_key = _derive(master, b"hogo/v1/member-token")
 
     def __repr__(self) -> str:
         return "KeyRing(<hidden>)"

@@ -19,7 +19,9 @@ from hogo.services.actor import Actor
 from hogo.services.auditing import record_refused
 from hogo.web import problems
 from hogo.web.api import access, health, inquiries, intake, requests, subjects
-from hogo.web.pages import datamap
+from hogo.web.api import consent as consent_api
+from hogo.web.api import policy_versions as policy_versions_api
+from hogo.web.pages import consent_banner, datamap, demo_shop
 from hogo.web.pages.console import routes as console
 from hogo.web.pages.console.sessions import SessionStore
 from hogo.web.pages.privacy_center import routes as privacy_center
@@ -90,10 +92,14 @@ def create_app(hogo: Hogo, verifier: KeyVerifier) -> FastAPI:
         access.router,
         requests.router,
         inquiries.router,
+        policy_versions_api.router,
         intake.router,
         datamap.router,
         console.router,
         privacy_center.router,
+        consent_api.router,
+        consent_banner.router,
+        demo_shop.router,
     )
     for router in routers:
         app.include_router(router)

@@ -25,7 +25,14 @@ from hogo.policy.model import Policy
 from hogo.services.actor import Actor
 from hogo.services.auditing import record as record_audit
 from hogo.services.ticket_rows import shred_for_subject
-from hogo.store.tables import erasures, items, requests, restrictions, subjects
+from hogo.store.tables import (
+    access_log_lines,
+    erasures,
+    items,
+    requests,
+    restrictions,
+    subjects,
+)
 from hogo.vault.erase import (
     ERASED,
     delete_items,
@@ -126,6 +133,12 @@ class Eraser:
         _check_gone(connection, subject.id, len(stored), gone, len(kept))
         shredded = shred_for_subject(connection, subject.id, addresses, now)
         _scrub_requests(connection, subject.id)
+        # Access-log lines stay for statistics, but no longer point at the person.
+        connection.execute(
+            update(access_log_lines)
+            .where(access_log_lines.c.member_subject_id == subject.id)
+            .values(member_subject_id=None)
+        )
         erased_ids = () if not kept else tuple(i.id for i in stored if i.id not in kept_ids)
         if not kept or erased_ids:
             entry = Suppression(

@@ -37,6 +37,7 @@ LABELS: dict[str, Text] = {
     "purposes": Text(ja="利用目的", en="Purposes"),
     "console": Text(ja="管理画面（事務局）", en="Office console"),
     "privacy_center": Text(ja="プライバシーセンター", en="Privacy center"),
+    "demo_shop": Text(ja="同意バナーのデモ", en="Consent banner demo"),
 }
 
 

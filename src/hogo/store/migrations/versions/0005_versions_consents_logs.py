@@ -106,6 +106,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("access_log_lines", schema=None) as batch_op:
         batch_op.create_index("ix_access_log_lines_at", ["at"], unique=False)
+        batch_op.create_index(
+            "ix_access_log_lines_member_subject_id",
+            ["member_subject_id"],
+            unique=False,
+            sqlite_where=sa.text("member_subject_id IS NOT NULL"),
+            postgresql_where=sa.text("member_subject_id IS NOT NULL"),
+        )
 
     op.create_table(
         "cookie_consents",
@@ -146,6 +153,7 @@ def downgrade() -> None:
     op.drop_table("cookie_consents")
     with op.batch_alter_table("access_log_lines", schema=None) as batch_op:
         batch_op.drop_index("ix_access_log_lines_at")
+        batch_op.drop_index("ix_access_log_lines_member_subject_id")
 
     op.drop_table("access_log_lines")
     op.drop_table("policy_versions")
