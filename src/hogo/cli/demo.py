@@ -96,6 +96,7 @@ def demo(
         f"Privacy center: {url}/privacy-center   (mail goes to {outbox}/)", soft_wrap=True
     )
     console.print(f"Office console: {url}/console   (sign in with the API key)", soft_wrap=True)
+    console.print(f"Consent banner on a mock shop: {url}/demo/shop", soft_wrap=True)
     address = _example_address(hogo)
     if address:
         console.print(
