@@ -6,7 +6,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCHES = ["startup.py", "guard.py", "ingest.py", "rights.py", "consent_size.py", "accesslog.py"]
+BENCHES = [
+    "startup.py",
+    "guard.py",
+    "ingest.py",
+    "rights.py",
+    "consent_size.py",
+    "accesslog.py",
+    "consent_api.py",
+]
 
 
 def main() -> int:
