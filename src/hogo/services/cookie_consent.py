@@ -20,7 +20,7 @@ import datetime as dt
 import hashlib
 import hmac
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +34,7 @@ from hogo.services.actor import Actor
 from hogo.services.auditing import record as record_audit
 from hogo.services.cookie_notice import ALWAYS_ON, GPC_REFUSES, banner_config
 from hogo.services.member_tokens import MemberTokens
-from hogo.services.rights.limits import Budget, throttle
+from hogo.services.rights.limits import Budget, count_attempt, over_limit, throttle
 from hogo.store.tables import cookie_consents, subjects
 from hogo.vault.keys import KeyRing
 
@@ -122,13 +122,20 @@ class CookieConsentService:
         notice_version: str,
         member_token: str | None = None,
     ) -> ConsentReceipt:
-        """Append the visitor's choice, or refuse it with nothing recorded."""
+        """Append the visitor's choice, or refuse it with nothing recorded.
+
+        The per-client limit is counted in the transaction that appends the choice (one commit
+        per consent); a refused choice is counted on its own, so refusals count too.
+        """
         now = self._clock()
-        self._throttle(client_ip, now)  # refused attempts count too: no guessing at speed
-        self._check(visitor_id, channel, notice_version)
-        chosen, overrode = self._choices(choices, gpc)
-        subject_id = None if member_token is None else self._tokens.verify(member_token, now)
-        evidence = self._evidence(Seen(page, user_agent, client_ip), overrode)
+        try:
+            self._check(visitor_id, channel, notice_version)
+            chosen, overrode = self._choices(choices, gpc)
+            subject_id = None if member_token is None else self._tokens.verify(member_token, now)
+            evidence = self._evidence(Seen(page, user_agent, client_ip), overrode)
+        except ValidationFailed:
+            self._throttle(client_ip, now)  # no guessing at speed: a refusal costs an attempt
+            raise
         row = {
             "visitor_id": visitor_id,
             "subject_id": subject_id,
@@ -140,8 +147,14 @@ class CookieConsentService:
             "evidence": evidence,
             "recorded_at": now,
         }
+        row_id = self._append(row, self._budgets(client_ip))
+        if row_id is None:  # over the limit: nothing appended; audit it and refuse
+            self._throttle(client_ip, now)
+            # The limit freed meanwhile (the throttle counted this attempt): append after all.
+            with self._engine.begin() as connection:
+                row_id = self._insert(connection, row)
         return ConsentReceipt(
-            id=self._append(row),
+            id=row_id,
             visitor_id=visitor_id,
             subject_id=subject_id,
             policy_version=self._policy.version,
@@ -152,24 +165,33 @@ class CookieConsentService:
             recorded_at=now,
         )
 
-    def _append(self, row: Mapping[str, Any]) -> int:
-        """Insert the row; a member's choice is also an audit entry on their subject."""
-        subject_id = row["subject_id"]
+    def _append(self, row: Mapping[str, Any], budgets: Sequence[Budget]) -> int | None:
+        """Count the attempt and insert the row in one transaction; None, with nothing
+        written, when a budget is spent."""
+        now = row["recorded_at"]
         with self._engine.begin() as connection:
-            if subject_id is not None:
-                _require_subject(connection, subject_id)
-            query = insert(cookie_consents).values(**row).returning(cookie_consents.c.id)
-            row_id = int(connection.execute(query).scalar_one())
-            if subject_id is not None:
-                detail = {"consent_id": row_id, "choices": row["choices"], "gpc": row["gpc"]}
-                record_audit(
-                    connection,
-                    CONSENT_ACTOR,
-                    "cookie_consent",
-                    subject_id=subject_id,
-                    at=row["recorded_at"],
-                    detail=detail,
-                )
+            if budgets and over_limit(connection, budgets, now, self._limits.window):
+                return None
+            count_attempt(connection, budgets, now)
+            return self._insert(connection, row)
+
+    def _insert(self, connection: Connection, row: Mapping[str, Any]) -> int:
+        """The row; a member's choice is also an audit entry on their subject."""
+        subject_id = row["subject_id"]
+        if subject_id is not None:
+            _require_subject(connection, subject_id)
+        query = insert(cookie_consents).values(**row).returning(cookie_consents.c.id)
+        row_id = int(connection.execute(query).scalar_one())
+        if subject_id is not None:
+            detail = {"consent_id": row_id, "choices": row["choices"], "gpc": row["gpc"]}
+            record_audit(
+                connection,
+                CONSENT_ACTOR,
+                "cookie_consent",
+                subject_id=subject_id,
+                at=row["recorded_at"],
+                detail=detail,
+            )
         return row_id
 
     def current(self, visitor_id: str) -> dict[str, bool] | None:
@@ -211,15 +233,25 @@ class CookieConsentService:
         overrode = tuple(use for use in GPC_REFUSES if gpc and chosen.get(use))
         return {**chosen, **dict.fromkeys(overrode, False)}, overrode
 
-    def _throttle(self, client_ip: str | None, now: dt.datetime) -> None:
+    def _budgets(self, client_ip: str | None) -> list[Budget]:
         if not client_ip:
-            return
+            return []
         message = b"cookie-consent-client\x00" + client_ip.strip().lower().encode()
         key = hmac.new(self._client_key, message, hashlib.sha256).digest()
-        budgets = [Budget("client", key, self._limits.per_client)]
-        throttle(
-            self._engine, budgets, now, self._limits.window, CONSENT_ACTOR, "consent_limited", {}
-        )
+        return [Budget("client", key, self._limits.per_client)]
+
+    def _throttle(self, client_ip: str | None, now: dt.datetime) -> None:
+        budgets = self._budgets(client_ip)
+        if budgets:
+            throttle(
+                self._engine,
+                budgets,
+                now,
+                self._limits.window,
+                CONSENT_ACTOR,
+                "consent_limited",
+                {},
+            )
 
     def _evidence(self, seen: Seen, overrode: tuple[str, ...]) -> dict[str, Any]:
         """The truncated IP, the user agent and page cut short, what GPC overrode."""
