@@ -170,9 +170,10 @@ class CookieConsentService:
         written, when a budget is spent."""
         now = row["recorded_at"]
         with self._engine.begin() as connection:
-            if budgets and over_limit(connection, budgets, now, self._limits.window):
-                return None
-            count_attempt(connection, budgets, now)
+            if budgets:
+                if over_limit(connection, budgets, now, self._limits.window):
+                    return None
+                count_attempt(connection, budgets, now)
             return self._insert(connection, row)
 
     def _insert(self, connection: Connection, row: Mapping[str, Any]) -> int:
