@@ -5,7 +5,8 @@
 the normalised JSON of :mod:`hogo.policy.normalise`; without ``--json`` it prints a summary.
 ``diff OLD NEW`` classifies the changes between two files (R-64) without a database;
 ``publish FILE --effective DATE`` records a version with its changes, and ``versions`` lists
-the versions published (:mod:`hogo.services.policy_versions`).
+the versions published (:mod:`hogo.services.policy_versions`). ``render FILE --lang ja|en
+--format md|html`` writes the published policy text (R-37, :mod:`hogo.policy.render`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from hogo.policy.diff import PolicyDiff, diff
 from hogo.policy.load import load_policy
 from hogo.policy.model import Policy
 from hogo.policy.normalise import normalise
+from hogo.policy.render import Format, Lang, render_policy
 from hogo.services.actor import Actor
 from hogo.services.policy_versions import PolicyVersions, PublishedVersion
 from hogo.settings import Settings
@@ -149,6 +151,29 @@ def diff_files(
     console = Console()
     console.print(changes_table(changes))
     console.print(verdict(changes))
+
+
+@policy_app.command()
+def render(
+    file: PolicyFile,
+    lang: Annotated[Lang, typer.Option("--lang", help="The language of the text.")] = Lang.ja,
+    fmt: Annotated[Format, typer.Option("--format", help="Markdown or HTML.")] = Format.md,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write to this file, not standard output.", dir_okay=False),
+    ] = None,
+) -> None:
+    """Write the published privacy policy (R-37): fifteen sections, in Japanese or English.
+
+    Exit 1 with one line if the file fails `hogo policy check`.
+    """
+    with one_line_errors():
+        text = render_policy(load_policy(file), lang, fmt)
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    out.write_text(text, encoding="utf-8")
+    typer.echo(f"{out}: policy {lang.value} {fmt.value} written")
 
 
 @policy_app.command()
