@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from hogo.cli.policy import policy_app
 from hogo.policy.model import Policy, StorageLocation, Text
-from hogo.policy.render import Format, Lang, render_policy, statement_fields
+from hogo.policy.render import render_policy, statement_fields
+from hogo.policy.wording import Format, Lang
 
 runner = CliRunner()
 BOTH = [(lang, fmt) for lang in Lang for fmt in Format]

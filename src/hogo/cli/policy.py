@@ -27,7 +27,8 @@ from hogo.policy.diff import PolicyDiff, diff
 from hogo.policy.load import load_policy
 from hogo.policy.model import Policy
 from hogo.policy.normalise import normalise
-from hogo.policy.render import Format, Lang, render_policy
+from hogo.policy.render import render_policy
+from hogo.policy.wording import Format, Lang
 from hogo.services.actor import Actor
 from hogo.services.policy_versions import PolicyVersions, PublishedVersion
 from hogo.settings import Settings
