@@ -58,6 +58,8 @@ def form_page(
         "file_dropped": problem is not None and bool(typed and typed.get("agent_type")),
         "action": href(HOME, page.lang),
         "inquiry_href": href("/privacy-center/inquiry", page.lang),
+        "policy_href": href("/privacy-center/policy", page.lang),
+        "versions_href": href("/privacy-center/policy/versions", page.lang),
         **_choices(page.lang),
     }
     return render(page, "home.html", context, problem.status if problem else 200, headers)

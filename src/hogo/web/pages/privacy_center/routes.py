@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from hogo.web.pages.privacy_center import assets, home, inquiry, status, verify
+from hogo.web.pages.privacy_center import assets, home, inquiry, policy, status, verify
 
 router = APIRouter(include_in_schema=False)
-for part in (assets.router, home.router, verify.router, status.router, inquiry.router):
+for part in (
+    assets.router,
+    home.router,
+    verify.router,
+    status.router,
+    inquiry.router,
+    policy.router,
+):
     router.include_router(part)

@@ -226,6 +226,8 @@ LABELS: dict[str, Text] = {
         "(GDPR Art. 12(4)).",
     ),
     "back_home": Text(ja="プライバシーセンターへ戻る", en="Back to the privacy center"),
+    "policy_link": Text(ja="プライバシーポリシー", en="Privacy policy"),
+    "versions_link": Text(ja="改定履歴", en="Earlier versions"),
     "not_found_title": Text(ja="見つかりません", en="Not found"),
     "status_not_found": Text(
         ja="このリンクで確認できる請求はありません。リンクが正しいかご確認ください。",
