@@ -23,5 +23,8 @@ class Settings(BaseSettings):
     def suppression_path(self) -> Path:
         return self.suppression_file or self.key_file.with_suffix(".erased")
 
+    # Proxies whose X-Forwarded-For is believed (comma-separated IPs, or "*"); none by default,
+    # so rate limits key on the connection's own address and cannot be steered by a header.
+    forwarded_allow_ips: str | None = None
     mail_url: str = "file://outbox"  # smtp://, smtps://, file:// or memory:// (hogo.mail)
     mail_from: str = "privacy@localhost"

@@ -14,11 +14,23 @@ from hogo.settings import Settings
 from hogo.web.app import create_app
 
 
-def run_server(hogo: Hogo, host: str, port: int) -> None:
-    """Serve until interrupted; the engine is closed on the way out."""
+def run_server(hogo: Hogo, host: str, port: int, forwarded_allow_ips: str | None = None) -> None:
+    """Serve until interrupted; the engine is closed on the way out.
+
+    Forwarded client addresses are believed only from ``forwarded_allow_ips``
+    (``HOGO_FORWARDED_ALLOW_IPS``): without it, the public endpoints' rate limits key on the
+    connection's own address, which a header cannot change.
+    """
     app = create_app(hogo, KeyVerifier(hogo.engine))
     try:
-        uvicorn.run(app, host=host, port=port, log_level="info")
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level="info",
+            proxy_headers=bool(forwarded_allow_ips),
+            forwarded_allow_ips=forwarded_allow_ips,
+        )
     finally:
         hogo.close()
 
@@ -38,4 +50,4 @@ def serve(
     hogo = open_hogo(
         database_url or settings.database_url, policy or settings.policy_path, settings=settings
     )
-    run_server(hogo, host, port)
+    run_server(hogo, host, port, settings.forwarded_allow_ips)
