@@ -32,7 +32,14 @@ def truncate_ip(address: str, ipv4_prefix: int = 24, ipv6_prefix: int = 48) -> s
     return str(ipaddress.ip_network(f"{parsed}/{prefix}", strict=False))
 
 
-def consent_evidence(given: Mapping[str, str] | None) -> dict[str, str] | None:
+def page_without_query(page: str) -> str:
+    """The page's address without query string or fragment, which may carry identifiers."""
+    return page.split("#", 1)[0].split("?", 1)[0][:MAX_TEXT]
+
+
+def consent_evidence(
+    given: Mapping[str, str] | None, ipv4_prefix: int = 24, ipv6_prefix: int = 48
+) -> dict[str, str] | None:
     """The evidence to store: known keys only, texts cut short, the IP truncated."""
     if not given:
         return None
@@ -43,7 +50,7 @@ def consent_evidence(given: Mapping[str, str] | None) -> dict[str, str] | None:
         )
     kept = {key: str(value)[:MAX_TEXT] for key, value in given.items() if value}
     if "ip" in kept:
-        kept["ip"] = truncate_ip(kept["ip"])
+        kept["ip"] = truncate_ip(kept["ip"], ipv4_prefix, ipv6_prefix)
     if "page" in kept:
-        kept["page"] = kept["page"].split("?", 1)[0].split("#", 1)[0]
+        kept["page"] = page_without_query(kept["page"])
     return kept

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select
 
 from hogo.errors import ValidationFailed
-from hogo.evidence import truncate_ip
+from hogo.evidence import MAX_TEXT, page_without_query, truncate_ip
 from hogo.policy.model import Policy
 from hogo.services.access import Clock, utc_now
 from hogo.services.actor import Actor
@@ -40,7 +40,6 @@ from hogo.vault.keys import KeyRing
 
 VISITOR_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")  # 16 random bytes, base64url without padding
 CHANNELS = ("banner", "preferences", "privacy_center")
-MAX_TEXT = 300
 CONSENT_ACTOR = Actor(id="consent-banner", role="privacy_office")
 
 
@@ -74,10 +73,6 @@ class Seen:
     page: str | None = None
     user_agent: str | None = None
     client_ip: str | None = None
-
-
-def page_without_query(page: str) -> str:
-    return page.split("#", 1)[0].split("?", 1)[0][:MAX_TEXT]
 
 
 class CookieConsentService:

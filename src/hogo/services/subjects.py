@@ -153,7 +153,8 @@ class SubjectService:
         """
         now = self._clock()
         guardian = (guardian_name, guardian_relationship, guardian_verification)
-        kept = consent_evidence(evidence)
+        logs = self._policy.access_logs
+        kept = consent_evidence(evidence, logs.ipv4_prefix, logs.ipv6_prefix)
         with self._engine.begin() as connection:
             record = self._vault.subject_row(connection, subject_id)
             self._check_consent(record, purpose, action, by_guardian, guardian, now)
