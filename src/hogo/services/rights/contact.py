@@ -25,15 +25,8 @@ def addresses_on_file(
     connection: Connection, vault: Vault, policy: Policy, subject_id: int
 ) -> list[str]:
     """The subject's active e-mail addresses, oldest first; none for an erased subject."""
-    categories = email_categories(policy)
-    if not categories:
-        return []
-    stored = vault.load_items(connection, subject_id, categories)
     subject = vault.subject_row(connection, subject_id)
-    if not stored or subject.status not in (ACTIVE, "suspended") or not subject.wrapped_key:
-        return []
-    plain = vault.decrypt(subject.wrapped_key, subject.group, subject.ref, stored)
-    return [item.value for item in plain]
+    return addresses_of_many(connection, vault, policy, [subject])[subject_id]
 
 
 def addresses_of_many(
@@ -42,7 +35,9 @@ def addresses_of_many(
     """:func:`addresses_on_file` for many subjects, read in one query."""
     categories = email_categories(policy)
     live = [s for s in subjects if s.status in (ACTIVE, "suspended") and s.wrapped_key]
-    stored = vault.load_items_of(connection, [s.id for s in live], categories) if live else {}
+    if not categories or not live:
+        return {s.id: [] for s in subjects}
+    stored = vault.load_items_of(connection, [s.id for s in live], categories)
     found: dict[int, list[str]] = {s.id: [] for s in subjects}
     for subject in live:
         mine = stored.get(subject.id)
