@@ -236,13 +236,17 @@ def _check_gone(connection: Connection, subject_id: int, stored: int, gone: int,
         )
 
 
+REAPPLY_CHUNK = 500
+
+
 def reapply(
     engine: Engine, eraser_keyring: KeyRing, suppression: SuppressionList, now: dt.datetime
 ) -> int:
     """Erase again what the suppression list says is erased (R-14); how many subjects.
 
-    Only entries whose subject is in the database and not erased can need work; they are
-    found a chunk at a time, so opening a database with a long list stays quick.
+    Only entries whose subject is in the database, not erased, and still the same person (its
+    tombstone matches) can need work; they are found a chunk at a time, so opening a database
+    with a long list stays quick.
     """
     entries = list(suppression)
     if not entries:
@@ -251,37 +255,29 @@ def reapply(
     with engine.begin() as connection:
         for start in range(0, len(entries), REAPPLY_CHUNK):
             chunk = entries[start : start + REAPPLY_CHUNK]
-            live = _not_erased(connection, {entry.subject_id for entry in chunk})
+            live = _live_tombstones(connection, eraser_keyring, {e.subject_id for e in chunk})
             for entry in chunk:
-                if entry.subject_id in live and _reapply_one(
-                    connection, eraser_keyring, entry, now
+                # Another tombstone: the id belongs to someone this database never erased.
+                if live.get(entry.subject_id) == entry.tombstone and _reapply_one(
+                    connection, entry, now
                 ):
                     touched += 1
     return touched
 
 
-REAPPLY_CHUNK = 500
-
-
-def _not_erased(connection: Connection, subject_ids: set[int]) -> set[int]:
-    query = select(subjects.c.id).where(
+def _live_tombstones(
+    connection: Connection, keyring: KeyRing, subject_ids: set[int]
+) -> dict[int, bytes]:
+    """The tombstone of each subject of ``subject_ids`` not yet erased."""
+    query = select(subjects.c.id, subjects.c.subject_group, subjects.c.ref).where(
         subjects.c.id.in_(sorted(subject_ids)), subjects.c.status != ERASED
     )
-    return set(connection.execute(query).scalars())
+    return {
+        row.id: tombstone(keyring, row.subject_group, row.ref) for row in connection.execute(query)
+    }
 
 
-def _reapply_one(
-    connection: Connection, keyring: KeyRing, entry: Suppression, now: dt.datetime
-) -> bool:
-    row = connection.execute(
-        select(subjects.c.subject_group, subjects.c.ref, subjects.c.status).where(
-            subjects.c.id == entry.subject_id
-        )
-    ).first()
-    if row is None or row.status == ERASED:
-        return False
-    if tombstone(keyring, row.subject_group, row.ref) != entry.tombstone:
-        return False  # the id now belongs to someone else: this database never held the person
+def _reapply_one(connection: Connection, entry: Suppression, now: dt.datetime) -> bool:
     if entry.whole_subject:
         gone = shred_subject(connection, entry.subject_id, now)
         connection.execute(
