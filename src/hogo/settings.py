@@ -28,3 +28,5 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str | None = None
     mail_url: str = "file://outbox"  # smtp://, smtps://, file:// or memory:// (hogo.mail)
     mail_from: str = "privacy@localhost"
+    # How often a running hogo asks the register whether another policy version is in force.
+    policy_check_seconds: float = 1.0

@@ -9,6 +9,7 @@ tests run with no network beyond localhost. Without /usr/bin/chromium they are s
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import socket
 import threading
@@ -73,10 +74,9 @@ def server_hogo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hogo]:
     hogo.close()
 
 
-@pytest.fixture(scope="session")
-def base_url(server_hogo: Hogo) -> Iterator[str]:
-    """``http://127.0.0.1:<port>`` of a running server; stopped at the end."""
-    hogo = server_hogo
+@contextlib.contextmanager
+def serving(hogo: Hogo) -> Iterator[str]:
+    """``http://127.0.0.1:<port>`` of a server over ``hogo``, running until the block ends."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))  # the port is ours from here on: no race for a free port
     port = listener.getsockname()[1]
@@ -95,6 +95,13 @@ def base_url(server_hogo: Hogo) -> Iterator[str]:
         thread.join(timeout=10)
         listener.close()
     assert not thread.is_alive(), "the server did not stop"
+
+
+@pytest.fixture(scope="session")
+def base_url(server_hogo: Hogo) -> Iterator[str]:
+    """The session's running server; stopped at the end."""
+    with serving(server_hogo) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

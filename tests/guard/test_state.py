@@ -79,6 +79,22 @@ def test_guardian_grant_opt_out_and_opt_in() -> None:
     assert fold_consents(back, VERSIONS) == {"analytics": ConsentState.NONE}
 
 
+def test_R64_a_grant_before_the_last_consent_change_lapses_an_opt_out_stands() -> None:
+    """R-64: grants recorded before the purpose's last consent-requiring change do not count;
+    a grant at or after it does; an opt-out is untouched by the change."""
+    changed = {"marketing": T0 + timedelta(minutes=10), "analytics": T0 + timedelta(minutes=10)}
+    before = [event("grant", 5), event("opt_out", 5, purpose="analytics", version=None)]
+    assert fold_consents(before, VERSIONS, changed) == {
+        "marketing": ConsentState.NONE,
+        "analytics": ConsentState.OPTED_OUT,
+    }
+    at_change = [event("grant", 10, by_guardian=True)]
+    assert fold_consents(at_change, VERSIONS, changed) == {
+        "marketing": ConsentState.GRANTED_BY_GUARDIAN
+    }
+    assert fold_consents(before, VERSIONS)["marketing"] == ConsentState.GRANTED
+
+
 def test_events_for_undeclared_purposes_are_ignored() -> None:
     assert fold_consents([event("grant", 0, purpose="lottery")], VERSIONS) == {}
 

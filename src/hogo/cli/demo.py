@@ -63,6 +63,16 @@ def _example_address(hogo: Hogo) -> str | None:
     return read.items[0].value if read.items else None
 
 
+def _publish_first(hogo: Hogo, policy: Path) -> Hogo:
+    """The register starts with the policy file, in force since its own effective date."""
+    if hogo.policy_versions.list():
+        return hogo
+    actor = Actor(id="demo", role="privacy_office")
+    hogo.policy_versions.publish(actor, policy, hogo.policy.effective_from)
+    console.print(f"Published policy version {hogo.policy.version} from {policy}.")
+    return hogo.follow()
+
+
 def demo(
     subjects: Annotated[int, typer.Option(min=0, help="How many synthetic subjects")] = 10_000,
     database: Annotated[Path, typer.Option(help="SQLite file")] = Path("hogo-demo.db"),
@@ -79,7 +89,7 @@ def demo(
     if create_key_file(key_file):
         console.print(f"Created the master key file {key_file} (mode 0600).")
     settings = Settings(master_key=None, key_file=key_file, mail_url=f"file://{outbox.resolve()}")
-    hogo = open_hogo(f"sqlite:///{database}", policy, settings=settings)
+    hogo = _publish_first(open_hogo(f"sqlite:///{database}", policy, settings=settings), policy)
     _fill(hogo, subjects)
     with hogo.engine.begin() as connection:
         key = create_key(
@@ -97,6 +107,11 @@ def demo(
     )
     console.print(f"Office console: {url}/console   (sign in with the API key)", soft_wrap=True)
     console.print(f"Consent banner on a mock shop: {url}/demo/shop", soft_wrap=True)
+    console.print(
+        f"A new policy version: hogo policy publish FILE --effective DATE "
+        f"--database-url sqlite:///{database}",
+        soft_wrap=True,
+    )
     address = _example_address(hogo)
     if address:
         console.print(

@@ -103,8 +103,15 @@ class OutcomeMap(dict[str, Outcome]):
 class CompiledPolicy:
     """One policy version, ready to answer decisions."""
 
-    def __init__(self, policy: Policy, *, decision_cache: int = 16_384) -> None:
+    def __init__(
+        self,
+        policy: Policy,
+        *,
+        decision_cache: int = 16_384,
+        consent_since: Mapping[str, datetime] | None = None,
+    ) -> None:
         self.policy = policy
+        self.consent_since: Mapping[str, datetime] = MappingProxyType(dict(consent_since or {}))
         self._cache_size = decision_cache
         self.category_index = _index(policy.categories)
         self.purpose_index = _index(policy.purposes)
@@ -304,7 +311,7 @@ class CompiledPolicy:
             for category, until in retain_until.items()
             if until is not None and until <= now
         )
-        consents = fold_consents(consent_events, self._versions)
+        consents = fold_consents(consent_events, self._versions, self.consent_since)
         for purpose in restricted:
             if purpose is None:
                 status = "suspended" if status == "active" else status
@@ -325,13 +332,19 @@ class CompiledPolicy:
         return minors.thresholds.get(jurisdiction or minors.default_jurisdiction, fallback)
 
 
-def compile_policy(policy: Policy, *, decision_cache: int = 16_384) -> CompiledPolicy:
+def compile_policy(
+    policy: Policy,
+    *,
+    decision_cache: int = 16_384,
+    consent_since: Mapping[str, datetime] | None = None,
+) -> CompiledPolicy:
     """Compile ``policy`` once; the result is immutable in behaviour and safe to share.
 
     ``decision_cache`` bounds how many decisions are kept for reuse (a few hundred bytes
-    each); 0 turns reuse off.
+    each); 0 turns reuse off. ``consent_since`` maps a purpose to its last consent-requiring
+    change (R-64): grants recorded before it no longer count.
     """
-    return CompiledPolicy(policy, decision_cache=decision_cache)
+    return CompiledPolicy(policy, decision_cache=decision_cache, consent_since=consent_since)
 
 
 def _index(names: Iterable[str]) -> Mapping[str, int]:

@@ -72,19 +72,32 @@ def age_on(birth_date: date, today: date) -> int:
 
 
 def fold_consents(
-    events: Iterable[ConsentEvent], versions: Mapping[str, str | None]
+    events: Iterable[ConsentEvent],
+    versions: Mapping[str, str | None],
+    since: Mapping[str, datetime] | None = None,
 ) -> dict[str, ConsentState]:
     """The current consent state per purpose: the latest event wins, in ``recorded_at`` order.
 
     ``versions`` maps each declared purpose to its current consent text version; events for
     other purposes are ignored. A grant for another version than the current one leaves the
-    state at ``NONE`` (G-02: consent to an earlier text does not carry over).
+    state at ``NONE`` (G-02: consent to an earlier text does not carry over). ``since`` maps a
+    purpose to the moment of its last consent-requiring policy change (R-64): a grant recorded
+    before it leaves the state at ``NONE`` too, while an opt-out stands.
     """
     states: dict[str, ConsentState] = {}
+    since = since or {}
     for event in sorted(events, key=_recorded_at):
         if event.purpose in versions:
-            states[event.purpose] = _state_after(event, versions[event.purpose])
+            state = _state_after(event, versions[event.purpose])
+            changed_at = since.get(event.purpose)
+            if _is_grant(state) and changed_at is not None and event.recorded_at < changed_at:
+                state = ConsentState.NONE
+            states[event.purpose] = state
     return states
+
+
+def _is_grant(state: ConsentState) -> bool:
+    return state in (ConsentState.GRANTED, ConsentState.GRANTED_BY_GUARDIAN)
 
 
 def _recorded_at(event: ConsentEvent) -> datetime:

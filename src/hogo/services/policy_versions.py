@@ -37,6 +37,7 @@ ACTION = "policy_published"
 class PublishedVersion:
     """A version of the policy as published: its text, when it takes effect, what changed."""
 
+    id: int  # the register's row
     version: str
     effective_from: dt.date
     published_at: dt.datetime
@@ -64,9 +65,10 @@ def read_source(path: str | os.PathLike[str]) -> str:
         raise PolicyError([f"{name}:1: <root>: not UTF-8 text ({error.reason})"]) from None
 
 
-def _version(row: RowMapping) -> PublishedVersion:
+def version_of_row(row: RowMapping) -> PublishedVersion:
     changes: Any = row["changes"]
     return PublishedVersion(
+        id=row["id"],
         version=row["version"],
         effective_from=row["effective_from"],
         published_at=row["published_at"],
@@ -111,9 +113,12 @@ class PolicyVersions:
                 "source": text,
                 "changes": changes.to_json(),
             }
-            connection.execute(insert(policy_versions).values(**values))
+            inserted = connection.execute(insert(policy_versions).values(**values))
             record(connection, actor, ACTION, subject_id=None, at=now, detail=_audited(values))
-        return _version_of(values, changes)
+        row_id = inserted.inserted_primary_key
+        if row_id is None:
+            raise RuntimeError("the database did not return the new version's id")
+        return _version_of(int(row_id[0]), values, changes)
 
     def list(self) -> list[PublishedVersion]:
         """Every published version, the earliest in force first."""
@@ -121,7 +126,7 @@ class PolicyVersions:
             policy_versions.c.effective_from, policy_versions.c.id
         )
         with self._engine.connect() as connection:
-            return [_version(row) for row in connection.execute(query).mappings()]
+            return [version_of_row(row) for row in connection.execute(query).mappings()]
 
     def get(self, version: str) -> PublishedVersion:
         query = select(policy_versions).where(policy_versions.c.version == version)
@@ -129,7 +134,7 @@ class PolicyVersions:
             row = connection.execute(query).mappings().first()
         if row is None:
             raise NotFound(f"no published policy version {version!r}")
-        return _version(row)
+        return version_of_row(row)
 
     def in_force(self, on: dt.date) -> PublishedVersion | None:
         """The version in force on ``on``: the latest to take effect on or before it."""
@@ -141,7 +146,7 @@ class PolicyVersions:
         )
         with self._engine.connect() as connection:
             row = connection.execute(query).mappings().first()
-        return None if row is None else _version(row)
+        return None if row is None else version_of_row(row)
 
     def current(self) -> PublishedVersion | None:
         """The version in force today (Japan time)."""
@@ -154,7 +159,7 @@ class PolicyVersions:
     def _latest(self, connection: Connection) -> PublishedVersion | None:
         query = select(policy_versions).order_by(policy_versions.c.id.desc()).limit(1)
         row = connection.execute(query).mappings().first()
-        return None if row is None else _version(row)
+        return None if row is None else version_of_row(row)
 
     @staticmethod
     def _changes(previous: PublishedVersion | None, policy: Policy) -> PolicyDiff:
@@ -207,8 +212,9 @@ def _audited(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _version_of(values: dict[str, Any], changes: PolicyDiff) -> PublishedVersion:
+def _version_of(row_id: int, values: dict[str, Any], changes: PolicyDiff) -> PublishedVersion:
     return PublishedVersion(
+        id=row_id,
         version=values["version"],
         effective_from=values["effective_from"],
         published_at=values["published_at"],

@@ -17,8 +17,9 @@ api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
 
 
 def get_hogo(request: Request) -> Hogo:
+    """The hogo of the policy version in force (a publication takes effect within a second)."""
     hogo: Hogo = request.app.state.hogo
-    return hogo
+    return hogo.follow()
 
 
 def get_actor(
