@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     # Proxies whose X-Forwarded-For is believed (comma-separated IPs, or "*"); none by default,
     # so rate limits key on the connection's own address and cannot be steered by a header.
     forwarded_allow_ips: str | None = None
+    # Other origins whose pages load the consent banner from hogo (comma-separated, exact
+    # origins such as "https://shop.example.jp"); none by default (hogo.web.consent_cors).
+    consent_origins: str | None = None
     mail_url: str = "file://outbox"  # smtp://, smtps://, file:// or memory:// (hogo.mail)
     mail_from: str = "privacy@localhost"
     # How often a running hogo asks the register whether another policy version is in force.

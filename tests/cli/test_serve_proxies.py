@@ -32,7 +32,9 @@ def test_forwarded_addresses_are_believed_only_from_named_proxies(
 ) -> None:
     seen: dict[str, Any] = {}
     monkeypatch.setattr(serve.uvicorn, "run", lambda app, **options: seen.update(options))
-    settings = Settings(master_key=base64.b64encode(os.urandom(32)).decode())
+    settings = Settings(
+        master_key=base64.b64encode(os.urandom(32)).decode(), forwarded_allow_ips=allowed
+    )
     hogo = open_hogo(f"sqlite:///{tmp_path / 'hogo.db'}", POLICY, settings=settings)
-    serve.run_server(hogo, "127.0.0.1", 8000, allowed)
+    serve.run_server(hogo, "127.0.0.1", 8000, settings)
     assert (seen["proxy_headers"], seen["forwarded_allow_ips"]) == expected

@@ -164,3 +164,55 @@ def test_G20_demo_shop_keeps_its_tags_inert(client: TestClient) -> None:
     assert client.get("/demo/tags/ads.js").text.count("hogoDemoAds = true") == 1
     assert client.get("/demo/../hogo.db").status_code == 404
     assert 'href="/demo/shop?lang=ja"' in client.get("/").text
+
+
+SHOP = "https://shop.example.jp"
+
+
+@pytest.fixture
+def cross_origin_client(hogo: Hogo) -> Iterator[TestClient]:
+    """A server that lets the shop's pages use the banner from another origin."""
+    app = create_app(hogo, KeyVerifier(hogo.engine), consent_origins=(SHOP,))
+    with TestClient(app, raise_server_exceptions=False, client=("203.0.113.78", 50000)) as made:
+        yield made
+
+
+def test_G02_a_named_site_may_record_choices_from_another_origin(
+    cross_origin_client: TestClient, hogo: Hogo
+) -> None:
+    """G-02: the banner on the shop's own origin records through hogo; the preflight names
+    exactly that origin, with no credentials."""
+    client = cross_origin_client
+    preflight = client.options(
+        "/v1/consent",
+        headers={
+            "Origin": SHOP,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == SHOP
+    assert "access-control-allow-credentials" not in preflight.headers
+    answer = client.post("/v1/consent", json=body(client), headers={"Origin": SHOP})
+    assert answer.status_code == 201
+    assert answer.headers["access-control-allow-origin"] == SHOP
+    assert len(ledger(hogo)) == 1
+
+
+def test_other_origins_and_other_paths_get_no_cors(cross_origin_client: TestClient) -> None:
+    client = cross_origin_client
+    stranger = client.get("/v1/consent/config", headers={"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in stranger.headers
+    api = client.options(
+        "/v1/subjects/1",
+        headers={"Origin": SHOP, "Access-Control-Request-Method": "GET"},
+    )
+    assert "access-control-allow-origin" not in api.headers
+    page = client.get("/privacy-center", headers={"Origin": SHOP})
+    assert "access-control-allow-origin" not in page.headers
+
+
+def test_no_origin_is_allowed_by_default(client: TestClient) -> None:
+    answer = client.get("/v1/consent/config", headers={"Origin": SHOP})
+    assert "access-control-allow-origin" not in answer.headers

@@ -12,16 +12,20 @@ from hogo.auth.keys import KeyVerifier
 from hogo.runtime import Hogo, open_hogo
 from hogo.settings import Settings
 from hogo.web.app import create_app
+from hogo.web.consent_cors import parse_origins
 
 
-def run_server(hogo: Hogo, host: str, port: int, forwarded_allow_ips: str | None = None) -> None:
+def run_server(hogo: Hogo, host: str, port: int, settings: Settings | None = None) -> None:
     """Serve until interrupted; the engine is closed on the way out.
 
-    Forwarded client addresses are believed only from ``forwarded_allow_ips``
-    (``HOGO_FORWARDED_ALLOW_IPS``): without it, the public endpoints' rate limits key on the
-    connection's own address, which a header cannot change.
+    Forwarded client addresses are believed only from ``HOGO_FORWARDED_ALLOW_IPS``: without
+    it, the public endpoints' rate limits key on the connection's own address, which a header
+    cannot change. ``HOGO_CONSENT_ORIGINS`` names the other sites that may use the banner.
     """
-    app = create_app(hogo, KeyVerifier(hogo.engine))
+    settings = settings or Settings()
+    forwarded_allow_ips = settings.forwarded_allow_ips
+    origins = parse_origins(settings.consent_origins)
+    app = create_app(hogo, KeyVerifier(hogo.engine), consent_origins=origins)
     try:
         uvicorn.run(
             app,
@@ -50,4 +54,4 @@ def serve(
     hogo = open_hogo(
         database_url or settings.database_url, policy or settings.policy_path, settings=settings
     )
-    run_server(hogo, host, port, settings.forwarded_allow_ips)
+    run_server(hogo, host, port, settings)

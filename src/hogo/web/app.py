@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -21,6 +22,7 @@ from hogo.web import problems
 from hogo.web.api import access, health, inquiries, intake, requests, subjects
 from hogo.web.api import consent as consent_api
 from hogo.web.api import policy_versions as policy_versions_api
+from hogo.web.consent_cors import ConsentCors
 from hogo.web.pages import consent_banner, datamap, demo_shop
 from hogo.web.pages.console import routes as console
 from hogo.web.pages.console.sessions import SessionStore
@@ -72,8 +74,12 @@ async def _unexpected(_request: Request, error: Exception) -> JSONResponse:
     return problems.problem(500, "internal", "Internal error", "the error was logged")
 
 
-def create_app(hogo: Hogo, verifier: KeyVerifier) -> FastAPI:
-    """An application over an open hogo; API keys are checked by ``verifier``."""
+def create_app(hogo: Hogo, verifier: KeyVerifier, consent_origins: Sequence[str] = ()) -> FastAPI:
+    """An application over an open hogo; API keys are checked by ``verifier``.
+
+    ``consent_origins`` are the other origins whose pages may use the consent banner's
+    endpoints (:mod:`hogo.web.consent_cors`); by default only hogo's own.
+    """
     app = FastAPI(
         title="hogo",
         version=__version__,
@@ -103,4 +109,6 @@ def create_app(hogo: Hogo, verifier: KeyVerifier) -> FastAPI:
     )
     for router in routers:
         app.include_router(router)
+    if consent_origins:
+        app.add_middleware(ConsentCors, origins=consent_origins)
     return app
