@@ -1,5 +1,6 @@
 """The privacy center in Chromium: a person files a request, enters the mailed code and sees
-the status page (R-44, R-39, R-42, R-46; G-05).
+the status page (R-44, R-39, R-42, R-46; G-05); a signed-in member withdraws a consent with one
+click on the choices page (G-02).
 
 In Japanese, a disclosure reached from the data map's header link; in English, an erasure
 with its A35 ground. The code is read from the server's mail sender (kept in memory by
@@ -9,6 +10,7 @@ CSS alone: the pages have no scripts.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 import uuid
@@ -148,3 +150,29 @@ def test_R44_R42_an_erasure_with_its_ground_in_english(
     assert row.locator(".kind").inner_text() == "Erasure (GDPR: right to erasure)"
     assert row.locator(".status").inner_text() == "Identity confirmed"
     assert row.locator(".regime").inner_text() == "APPI"
+
+
+def test_G02_a_member_withdraws_a_consent_with_one_click_in_japanese(
+    page: Page, base_url: str, server_hogo: Hogo
+) -> None:
+    purpose = "preference_advertising"
+    subject = server_hogo.subjects.create(OFFICE, group="customers", ref=f"pc-{uuid.uuid4().hex}")
+    server_hogo.subjects.record_consent(OFFICE, subject, purpose=purpose, action="grant")
+    token = server_hogo.cookie_consent.issue_member_token(subject, dt.timedelta(minutes=30))
+    page.goto(f"{base_url}/privacy-center/choices?lang=ja&member={token}")
+    assert page.locator("html").get_attribute("lang") == "ja"
+    assert page.locator("h1").inner_text() == "同意と選択の確認・変更"
+    card = page.locator(f"#purpose-{purpose}")
+    assert card.locator(".state").inner_text().startswith("同意しています。")
+
+    card.get_by_role("button", name="同意を撤回する").click()
+    page.wait_for_url(f"**/privacy-center/choices?lang=ja&member=*&done={purpose}")
+    assert "への同意を撤回しました" in page.locator("#done").inner_text()
+    card = page.locator(f"#purpose-{purpose}")
+    assert card.get_attribute("data-standing") == "withdrawn"
+    assert card.locator(".state").inner_text().startswith("同意を撤回しています。")
+    assert card.get_by_role("button", name="同意する").is_visible()
+    decision = server_hogo.access.decide(
+        Actor(id="test:marketing", role="marketing"), subject, ["member_id"], purpose
+    )
+    assert decision.denied == {"member_id": "no_consent"}

@@ -104,6 +104,13 @@ class CookieConsentService:
             _require_subject(connection, subject_id)
         return self._tokens.issue(subject_id, ttl, self._clock())
 
+    def verify_member_token(self, token: str) -> int:
+        """The subject a member token names; :class:`ValidationFailed` if forged or expired.
+
+        The privacy center's choices page (:mod:`hogo.services.choices`) takes the same token.
+        """
+        return self._tokens.verify(token, self._clock())
+
     def record(
         self,
         visitor_id: str,

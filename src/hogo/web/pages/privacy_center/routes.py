@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from hogo.web.pages.privacy_center import assets, home, inquiry, policy, status, verify
+from hogo.web.pages.privacy_center import assets, choices, home, inquiry, policy, status, verify
 
 router = APIRouter(include_in_schema=False)
 for part in (
@@ -14,5 +14,6 @@ for part in (
     status.router,
     inquiry.router,
     policy.router,
+    choices.router,
 ):
     router.include_router(part)
