@@ -25,6 +25,7 @@ __all__ = [
     "MailFailed",
     "NotFound",
     "PolicyError",
+    "ProvisionRefused",
     "RateLimited",
     "StorageRefused",
     "TooLarge",
@@ -71,6 +72,16 @@ class StorageRefused(ValidationFailed):
 
     code = "storage_refused"
     title = "Storage refused by policy"
+
+
+class ProvisionRefused(ValidationFailed):
+    """A provision whose basis does not hold (R-29): nothing is exported, nothing recorded.
+
+    ``excluded`` (an extension) lists the people left out and why, when people are the reason.
+    """
+
+    code = "provision_refused"
+    title = "Provision refused"
 
 
 class NotFound(HogoError):

@@ -21,6 +21,9 @@ from hogo.services.access_logs import AccessLogService
 from hogo.services.cookie_consent import CookieConsentService
 from hogo.services.inquiries import InquiryService
 from hogo.services.policy_versions import PolicyVersions
+from hogo.services.provision.provide import ProvisionService
+from hogo.services.provision.receipts import ReceiptService
+from hogo.services.provision.recipients import RecipientRegister
 from hogo.services.rights.deadlines import arrival_date
 from hogo.services.rights.erasure import Eraser, reapply
 from hogo.services.rights.fulfilment import FulfilmentService
@@ -49,6 +52,7 @@ class Foundation:
     suppression: SuppressionList
     mailer: MailSender
     clock: Clock
+    export_dir: Path
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,9 @@ class Hogo:
     access_logs: AccessLogService
     policy_versions: PolicyVersions
     cookie_consent: CookieConsentService
+    recipients: RecipientRegister
+    receipts: ReceiptService
+    provision: ProvisionService
     watch: PolicyWatch = field(repr=False, compare=False)
 
     def follow(self) -> Hogo:
@@ -153,7 +160,9 @@ def open_hogo(
     # what was erased stays erased, even in a database restored from a backup.
     suppression = SuppressionList(settings.suppression_path)
     reapply(engine, keyring, suppression, clock())
-    foundation = Foundation(engine, policy, keyring, suppression, mailer, clock)
+    foundation = Foundation(
+        engine, policy, keyring, suppression, mailer, clock, settings.export_dir
+    )
     hogo = build(foundation, PolicyWatch(foundation, settings.policy_check_seconds))
     if hogo.policy.version != policy.version:
         log.warning(
@@ -176,6 +185,7 @@ def build(foundation: Foundation, watch: PolicyWatch) -> Hogo:
     notifier = RequestNotifier(engine, policy, vault, foundation.mailer, clock)
     requests = RequestService(engine, policy, clock, notifier)
     eraser = Eraser(policy, keyring, foundation.suppression)
+    register = RecipientRegister(engine, policy, clock)
     return Hogo(
         engine=engine,
         policy=policy,
@@ -192,5 +202,10 @@ def build(foundation: Foundation, watch: PolicyWatch) -> Hogo:
         access_logs=AccessLogService(engine, policy, clock),
         policy_versions=PolicyVersions(engine, clock),
         cookie_consent=CookieConsentService(engine, policy, keyring, clock),
+        recipients=register,
+        receipts=ReceiptService(engine, policy, vault, clock),
+        provision=ProvisionService(
+            engine, compiled, vault, register, clock, export_dir=foundation.export_dir
+        ),
         watch=watch,
     )

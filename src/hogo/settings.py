@@ -31,5 +31,7 @@ class Settings(BaseSettings):
     consent_origins: str | None = None
     mail_url: str = "file://outbox"  # smtp://, smtps://, file:// or memory:// (hogo.mail)
     mail_from: str = "privacy@localhost"
+    # Where provisions made through the API are written (hogo.services.provision.provide).
+    export_dir: Path = Path("exports")
     # How often a running hogo asks the register whether another policy version is in force.
     policy_check_seconds: float = 1.0

@@ -26,6 +26,22 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "inquiries": ("hogo.cli.inquiries:inquiries_app", "Work the inquiry desk's tickets."),
     "accesslog": ("hogo.cli.accesslog:accesslog_app", "Load access logs; count visits (§13)."),
     "consent": ("hogo.cli.consent:consent_app", "Cookie consent banner: member tokens."),
+    "recipients": (
+        "hogo.cli.recipients:recipients_app",
+        "The recipients register: contracts, checks, foreign bases (R-21, R-33).",
+    ),
+    "receipts": (
+        "hogo.cli.receipts:receipts_app",
+        "Record personal data received from third parties (R-35).",
+    ),
+    "provide": (
+        "hogo.cli.provisions:provide",
+        "Provide personal data to a recipient, with its records (R-29, R-34).",
+    ),
+    "provisions": (
+        "hogo.cli.provisions:provisions_app",
+        "The provision log and each person's records of provision (R-40).",
+    ),
     "serve": ("hogo.cli.serve:serve", "Serve the API and pages over a database."),
     "demo": ("hogo.cli.demo:demo", "Seed policy + synthetic subjects + the server on localhost."),
 }

@@ -378,3 +378,98 @@ access_log_lines = Table(
         postgresql_where=text("member_subject_id IS NOT NULL"),
     ),
 )
+
+# --- provision to recipients (APPI A25, A27–A30) ---------------------------
+
+recipient_facts = Table(
+    "recipient_facts",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("recipient", String(64), nullable=False),  # the policy's recipient id
+    Column("legal_name", Text, nullable=False),
+    Column("address", Text, nullable=False),
+    Column("representative", Text, nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("contract_ref", String(200), nullable=True),  # processors (R-21, G-13)
+    Column("contract_from", Date, nullable=True),
+    Column("contract_until", Date, nullable=True),
+    Column("security_terms", Text, nullable=True),
+    Column("contract_items", JSON, nullable=False),  # GDPR Art 28(3) (a)–(h) present
+    Column("sub_processors", JSON, nullable=False),  # [{name, country, approved}]
+    Column("supervised_on", Date, nullable=True),  # the last supervision check
+    Column("supervision_days", Integer, nullable=True),  # a check is due this often
+    Column("foreign_basis", String(32), nullable=True),  # consent | system | adequate
+    Column("foreign_system", Text, nullable=True),  # the equivalent-measures system (R16)
+    Column("system_checked_on", Date, nullable=True),  # its last periodic check (R18)
+    Column("measures", Text, nullable=True),  # the recipient's protective measures (R17)
+    Column("public_key", Text, nullable=True),  # exports are encrypted to it (age)
+    Column("recorded_at", UTCDateTime(), nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Index("ix_recipient_facts_recipient", "recipient", "id"),
+)
+
+provisions = Table(
+    "provisions",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("recipient", String(64), nullable=False),
+    Column("facts_id", BigId, ForeignKey("recipient_facts.id"), nullable=False),
+    Column("purpose", String(64), nullable=False),
+    Column("basis", String(32), nullable=False),  # consent | entrustment | joint_use | …
+    Column("exception", String(64), nullable=True),  # a provision exception of the policy
+    Column("justification", Text, nullable=True),  # why the exception applies
+    Column("categories", JSON, nullable=False),
+    Column("method", String(32), nullable=False),  # individual | bulk | contract_substitute
+    Column("format", String(16), nullable=False),  # csv | jsonl | parquet
+    Column("encrypted", Boolean, nullable=False),
+    Column("file_name", Text, nullable=False),
+    Column("file_sha256", String(64), nullable=False),
+    Column("people", Integer, nullable=False),
+    Column("statutory", Boolean, nullable=False),  # a record APPI A29 requires
+    Column("policy_version", String(64), nullable=False),
+    Column("provided_at", UTCDateTime(), nullable=False),
+    Column("provided_by", String(200), nullable=False),
+    Column("retain_until", UTCDateTime(), nullable=False),  # Rules Art. 21
+    Index("ix_provisions_recipient", "recipient", "provided_at"),
+)
+
+provision_records = Table(
+    "provision_records",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("provision_id", BigId, ForeignKey("provisions.id"), nullable=False),
+    Column("subject_id", BigId, ForeignKey("subjects.id"), nullable=False),
+    Column("consent_event_id", BigId, nullable=True),  # the consent relied on (A27(1), A28(1))
+    Column("retain_until", UTCDateTime(), nullable=False),
+    # Covering: a person's records are read from the index alone (R-40, among millions).
+    Index(
+        "ix_provision_records_subject_id",
+        "subject_id",
+        "provision_id",
+        "consent_event_id",
+        "retain_until",
+    ),
+    Index("ix_provision_records_retain_until", "retain_until"),
+)
+
+receipts = Table(
+    "receipts",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("subject_id", BigId, ForeignKey("subjects.id"), nullable=False),
+    Column("provider_name", Text, nullable=False),
+    Column("provider_address", Text, nullable=False),
+    Column("provider_representative", Text, nullable=False),
+    Column("provider_acquisition", Text, nullable=False),  # how the provider obtained it
+    Column("basis", String(32), nullable=False),  # consent | opt_out | referable | individual
+    Column("consent_confirmed", Boolean, nullable=False),
+    Column("ppc_published", Boolean, nullable=True),  # opt-out case: the PPC's publication
+    Column("categories", JSON, nullable=False),
+    Column("method", String(32), nullable=False),  # individual | bulk | contract_substitute
+    Column("received_at", UTCDateTime(), nullable=False),
+    Column("recorded_at", UTCDateTime(), nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("retain_until", UTCDateTime(), nullable=False),  # Rules Art. 25
+    Index("ix_receipts_subject_id", "subject_id"),
+    Index("ix_receipts_retain_until", "retain_until"),
+)

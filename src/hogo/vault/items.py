@@ -78,6 +78,17 @@ class StoredItem:
 
 
 @dataclass(frozen=True, slots=True)
+class SealedValue:
+    """Just what it takes to open one item in bulk: no purposes, source or status."""
+
+    id: int
+    category: str
+    ciphertext: bytes = field(repr=False)
+    display: str | None
+    expired: bool  # past its retain_until at the time it was read
+
+
+@dataclass(frozen=True, slots=True)
 class PlainItem:
     """A decrypted item. For a card number ``value`` is the masked form, never the number."""
 

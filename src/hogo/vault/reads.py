@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import datetime as dt
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Row, select
 
 from hogo.errors import NotFound
+from hogo.store.lists import among, among_sql, among_values
 from hogo.store.tables import consent_events, items, subjects
-from hogo.vault.items import StoredItem, SubjectRow
+from hogo.vault.items import SealedValue, StoredItem, SubjectRow
+from hogo.vault.writes import MARKERS, Binder
 
 
 def subject_row(connection: Connection, subject_id: int) -> SubjectRow:
@@ -21,7 +24,8 @@ def subject_row(connection: Connection, subject_id: int) -> SubjectRow:
 
 def subject_rows(connection: Connection, subject_ids: Collection[int]) -> dict[int, SubjectRow]:
     """The subjects of ``subject_ids`` by id; raises :class:`NotFound` if one is missing."""
-    rows = connection.execute(select(subjects).where(subjects.c.id.in_(list(subject_ids))))
+    query = select(subjects).where(among(connection, subjects.c.id, list(subject_ids)))
+    rows = connection.execute(query).all()
     found = {row.id: _subject(row) for row in rows}
     for subject_id in subject_ids:
         if subject_id not in found:
@@ -73,6 +77,51 @@ def load_items_of(
     for row in connection.execute(query.order_by(items.c.id)):
         found[row.subject_id].append(_item(row))
     return found
+
+
+def load_sealed_of(
+    connection: Connection,
+    subject_ids: Sequence[int],
+    categories: Sequence[str],
+    now: dt.datetime,
+) -> dict[int, list[SealedValue]]:
+    """The active items of ``categories`` of many subjects, oldest first, by subject.
+
+    The bulk path of a provision: only what it takes to open each value, and whether it is
+    past its retention at ``now``, read with the driver directly (several times faster than
+    building SQLAlchemy rows for hundreds of thousands of items). Every value is bound.
+    """
+    dialect = connection.dialect
+    mark = MARKERS[dialect.paramstyle]
+    table = dialect.identifier_preparer.format_table(items)
+    sql = (
+        "SELECT subject_id, id, category, ciphertext, display, "  # noqa: S608 - bound values
+        f"(retain_until IS NOT NULL AND retain_until <= {mark}) FROM {table} "
+        f"WHERE {among_sql(connection, 'subject_id', len(subject_ids), mark)} "
+        f"AND category IN ({', '.join([mark] * len(categories))}) AND status = {mark} "
+        "ORDER BY id"
+    )
+    ids = among_values(connection, subject_ids)
+    values = (Binder(dialect).time(now), *ids, *categories, "active")
+    found: dict[int, list[SealedValue]] = {subject_id: [] for subject_id in subject_ids}
+    for subject_id, item_id, category, ciphertext, display, expired in driver_rows(
+        connection, sql, values
+    ):
+        found[subject_id].append(SealedValue(item_id, category, ciphertext, display, bool(expired)))
+    return found
+
+
+def driver_rows(connection: Connection, sql: str, values: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """The rows of ``sql`` as the driver returns them, in the caller's transaction."""
+    driver = connection.connection.driver_connection
+    if driver is None:
+        raise RuntimeError("the connection is closed")
+    cursor = driver.cursor()
+    try:
+        cursor.execute(sql, values)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 def _item(row: Row[Any]) -> StoredItem:

@@ -19,9 +19,11 @@ from hogo.services.access import utc_now
 from hogo.services.actor import Actor
 from hogo.services.auditing import record_refused
 from hogo.web import problems
-from hogo.web.api import access, health, inquiries, intake, requests, subjects
+from hogo.web.api import access, health, inquiries, intake, provisions, requests, subjects
 from hogo.web.api import consent as consent_api
 from hogo.web.api import policy_versions as policy_versions_api
+from hogo.web.api import receipts as receipts_api
+from hogo.web.api import recipients as recipients_api
 from hogo.web.consent_cors import ConsentCors
 from hogo.web.pages import consent_banner, datamap, demo_shop
 from hogo.web.pages.console import routes as console
@@ -99,6 +101,9 @@ def create_app(hogo: Hogo, verifier: KeyVerifier, consent_origins: Sequence[str]
         requests.router,
         inquiries.router,
         policy_versions_api.router,
+        provisions.router,
+        recipients_api.router,
+        receipts_api.router,
         intake.router,
         datamap.router,
         console.router,

@@ -3,8 +3,9 @@
 Nothing here is typed in by hand: the items are decrypted from the vault, consents come from
 the consent ledger with the text version each was given under, purposes, recipients and
 retention from the policy in force, the reads from the audit log, requests from their ledger.
-Provision records join once provision is recorded (R-40); until then the list is empty and
-says so. The same assembly answers purpose notices (purposes only) and portability requests
+Records of provision (R-40) come from the records ``provide`` writes, with the recipient's
+name, address and representative as they stood when the data went out. The same assembly
+answers purpose notices (purposes only) and portability requests
 (only the items the person provided, G-09).
 """
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, select
 
 from hogo.policy.model import Policy
+from hogo.services.provision.records import records_of
 from hogo.store.tables import audit_log, consent_events, requests, restrictions
 from hogo.vault.items import SubjectRow
 from hogo.vault.vault import Vault
@@ -86,6 +88,7 @@ def assemble(
         reads=_reads(connection, subject.id) if full else (),
         requests=_requests(connection, subject.id) if full else (),
         restrictions=_restrictions(connection, subject.id) if full else (),
+        provision_records=_provisions(connection, subject.id) if full else (),
     )
 
 
@@ -128,6 +131,10 @@ def _consents(connection: Connection, subject_id: int) -> tuple[dict[str, object
         .order_by(consent_events.c.id)
     )
     return tuple(dict(row._mapping) for row in connection.execute(query))
+
+
+def _provisions(connection: Connection, subject_id: int) -> tuple[dict[str, object], ...]:
+    return tuple(record.to_json() for record in records_of(connection, subject_id))
 
 
 def _purposes(policy: Policy, group: str) -> tuple[dict[str, object], ...]:

@@ -1,0 +1,180 @@
+"""``hogo provide`` and ``hogo provisions``: data out to recipients, and its records (R-29–R-34)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from hogo.cli.common import DatabaseUrl, cli_actor_id, group_app, one_line_errors
+from hogo.errors import ProvisionRefused
+from hogo.runtime import Hogo, open_hogo
+from hogo.services.actor import Actor
+from hogo.services.provision.basis import Order
+from hogo.services.provision.provide import Delivery, People, Provided
+from hogo.services.provision.records import LogFilter
+from hogo.settings import Settings
+
+provisions_app = group_app("The provision log and each person's records of provision (R-34, R-40).")
+
+PolicyPath = Annotated[
+    Path | None, typer.Option("--policy", help="Policy file (default: HOGO_POLICY_PATH).")
+]
+Role = Annotated[str, typer.Option("--role", help="The policy role you act in.")]
+SHOWN_EXCLUDED = 20
+
+
+@contextmanager
+def _hogo(database_url: str | None, policy: Path | None) -> Iterator[Hogo]:
+    settings = Settings()
+    hogo = open_hogo(
+        database_url or settings.database_url, policy or settings.policy_path, settings=settings
+    )
+    try:
+        yield hogo
+    finally:
+        hogo.close()
+
+
+def provide(
+    recipient: Annotated[str, typer.Argument(help="The recipient, as the policy names it.")],
+    purpose: Annotated[str, typer.Option("--purpose", help="The purpose it is provided for.")],
+    category: Annotated[
+        list[str], typer.Option("--category", help="A category to provide (repeat).")
+    ],
+    basis: Annotated[
+        str,
+        typer.Option("--basis", help="entrustment, joint_use, succession, consent or exception."),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="The file to write; never overwritten.")],
+    subject: Annotated[
+        list[int] | None, typer.Option("--subject", help="A subject id (repeat).")
+    ] = None,
+    group: Annotated[
+        str | None,
+        typer.Option("--group", help="Everyone active in this group holding a category."),
+    ] = None,
+    exception: Annotated[
+        str | None, typer.Option("--exception", help="With basis exception: which one.")
+    ] = None,
+    justification: Annotated[
+        str | None, typer.Option("--justification", help="Why the exception applies.")
+    ] = None,
+    file_format: Annotated[
+        str, typer.Option("--format", help="parquet, csv or jsonl.")
+    ] = "parquet",
+    encrypt: Annotated[
+        bool, typer.Option("--encrypt", help="Seal the file to the recipient's age key.")
+    ] = False,
+    method: Annotated[
+        str, typer.Option("--method", help="individual, bulk or contract_substitute.")
+    ] = "individual",
+    allow_partial: Annotated[
+        bool,
+        typer.Option("--allow-partial", help="Provide the others when some cannot be provided."),
+    ] = False,
+    role: Role = "privacy_office",
+    database_url: DatabaseUrl = None,
+    policy: PolicyPath = None,
+) -> None:
+    """Provide personal data to RECIPIENT, with a record for every person (R-29, R-34).
+
+    Refused whole, with nothing written, when the basis does not hold; people who cannot be
+    provided are named, and the others go only with --allow-partial.
+    """
+    order = Order(recipient, purpose, tuple(category), basis, exception, justification)
+    people = People(subject_ids=tuple(subject or ()), group=group)
+    delivery = Delivery(out, file_format, encrypt, method)
+    with one_line_errors(), _hogo(database_url, policy) as hogo:
+        try:
+            done = hogo.provision.provide(
+                Actor(cli_actor_id(), role), order, people, delivery, allow_partial=allow_partial
+            )
+        except ProvisionRefused as refused:
+            _print_excluded(refused.extensions.get("excluded", []))
+            raise
+    _print_provided(done)
+
+
+def _print_excluded(excluded: list[dict[str, object]]) -> None:
+    if not excluded:
+        return
+    table = Table("subject", "reason", title=f"{len(excluded)} cannot be provided")
+    for person in excluded[:SHOWN_EXCLUDED]:
+        table.add_row(str(person["subject_id"]), str(person["reason"]))
+    Console(stderr=True).print(table)
+
+
+def _print_provided(done: Provided) -> None:
+    console = Console()
+    sealed = " (sealed)" if done.encrypted else ""
+    console.print(
+        f"provision {done.id}: {done.people} people to {escape(done.order.recipient)} "
+        f"for {escape(done.order.purpose)} as {done.format}{sealed}: {escape(str(done.file))}"
+    )
+    console.print(f"sha256 {done.sha256}")
+    kind = "records (APPI A29)" if done.statutory else "log entries"
+    console.print(f"{done.people} {kind} kept until {done.retain_until.date().isoformat()}")
+    if done.excluded:
+        console.print(f"{len(done.excluded)} left out (see `hogo provisions list`)")
+
+
+@provisions_app.command("list")
+def list_provisions(
+    recipient: Annotated[str | None, typer.Option("--recipient")] = None,
+    subject: Annotated[int | None, typer.Option("--subject")] = None,
+    since: Annotated[dt.datetime | None, typer.Option("--since", help="From this date.")] = None,
+    until: Annotated[dt.datetime | None, typer.Option("--until", help="Before this date.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=10_000)] = 100,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False,
+    role: Role = "privacy_office",
+    database_url: DatabaseUrl = None,
+    policy: PolicyPath = None,
+) -> None:
+    """The provision log, the latest first, by recipient, person and date."""
+    wanted = LogFilter(recipient, subject, _aware(since), _aware(until), limit)
+    with one_line_errors(), _hogo(database_url, policy) as hogo:
+        found = hogo.provision.log(Actor(cli_actor_id(), role), wanted)
+    if as_json:
+        typer.echo(json.dumps([p.to_json() for p in found], ensure_ascii=False, indent=2))
+        return
+    table = Table("id", "provided", "recipient", "purpose", "basis", "people", "kept until")
+    for p in found:
+        table.add_row(
+            str(p.id),
+            p.provided_at.strftime("%Y-%m-%d %H:%M"),
+            escape(p.recipient),
+            escape(p.purpose),
+            p.basis,
+            str(p.people),
+            p.retain_until.date().isoformat(),
+        )
+    Console().print(table)
+
+
+@provisions_app.command("records")
+def person_records(
+    subject: Annotated[int, typer.Argument(help="The subject id.")],
+    role: Role = "privacy_office",
+    database_url: DatabaseUrl = None,
+    policy: PolicyPath = None,
+) -> None:
+    """One person's records of provision, as a disclosure gives them (R-40), in JSON."""
+    with one_line_errors(), _hogo(database_url, policy) as hogo:
+        found = hogo.provision.records_of(Actor(cli_actor_id(), role), subject)
+    typer.echo(json.dumps([r.to_json() for r in found], ensure_ascii=False, indent=2))
+
+
+def _aware(moment: dt.datetime | None) -> dt.datetime | None:
+    """A date from the command line is Japan time unless it names its zone."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=9)))

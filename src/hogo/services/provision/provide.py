@@ -1,0 +1,416 @@
+"""``provide``: personal data out to a recipient, with a record for every person (R-29–R-34).
+
+One call, all or nothing:
+
+1. the order is checked against the policy and the recipients register
+   (:func:`~hogo.services.provision.basis.check_order`); a basis that does not hold refuses the
+   whole call with its reason, before anyone's data is read;
+2. the people are read with their items and checked one by one by the guard
+   (:mod:`~hogo.services.provision.people`); if any is left out, the call is refused naming
+   them, unless the caller allows a partial provision;
+3. the file (CSV, JSON lines or Parquet, sealed to the recipient's age key if asked) is
+   written beside its destination under a hidden name and flushed to disk;
+4. in one transaction the provision, one record per person and an audit entry are written and
+   the file is linked to its destination; if the transaction fails, the file is unlinked, and
+   if the link fails (something appeared there), nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import Connection, Engine, insert, select
+
+from hogo.errors import Conflict, NotFound, ProvisionRefused, ValidationFailed
+from hogo.guard.compile import CompiledPolicy
+from hogo.policy.model import Policy
+from hogo.services.access import Clock, utc_now
+from hogo.services.actor import Actor
+from hogo.services.auditing import record
+from hogo.services.provision import export
+from hogo.services.provision.basis import Order, Terms, check_order
+from hogo.services.provision.people import Excluded, Selection, counts, select_people
+from hogo.services.provision.periods import check_method, record_retain_until
+from hogo.services.provision.recipients import RecipientRegister, RecipientStatus
+from hogo.services.provision.records import (
+    LogFilter,
+    ProvisionRecord,
+    ProvisionSummary,
+    insert_records,
+    provision_log,
+    records_of,
+)
+from hogo.services.rights.deadlines import arrival_date
+from hogo.services.scope import require_scope
+from hogo.services.snapshot import chunks, subject_states
+from hogo.store.tables import items, provisions, subjects
+from hogo.vault.items import SealedValue, SubjectRow
+from hogo.vault.vault import Vault
+
+SHOWN_EXCLUDED = 20  # people named in a refusal's message; the extension lists them all
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """Where the file goes and how it is made."""
+
+    destination: Path
+    format: str = "parquet"
+    encrypt: bool = False  # seal it to the recipient's age public key
+    method: str = "individual"  # individual | bulk | contract_substitute (PPC Rules Art. 19)
+
+
+@dataclass(frozen=True, slots=True)
+class People:
+    """Whom to provide: ids, or every active person of a group holding one of the categories."""
+
+    subject_ids: tuple[int, ...] = ()
+    group: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Provided:
+    """A provision done: its file, its records, and who was left out."""
+
+    id: int
+    order: Order
+    file: Path
+    sha256: str
+    format: str
+    encrypted: bool
+    people: int
+    statutory: bool
+    provided_at: dt.datetime
+    retain_until: dt.datetime
+    excluded: list[Excluded] = field(default_factory=list)
+
+
+class ProvisionService:
+    """Provides personal data to the policy's recipients and keeps the records."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        compiled: CompiledPolicy,
+        vault: Vault,
+        register: RecipientRegister,
+        clock: Clock = utc_now,
+        *,
+        export_dir: Path = Path("exports"),
+    ) -> None:
+        self.export_dir = export_dir  # where the API writes provisions (HOGO_EXPORT_DIR)
+        self._engine = engine
+        self._compiled = compiled
+        self._policy: Policy = compiled.policy
+        self._vault = vault
+        self._register = register
+        self._clock = clock
+
+    def provide(
+        self,
+        actor: Actor,
+        order: Order,
+        people: People,
+        delivery: Delivery,
+        *,
+        allow_partial: bool = False,
+    ) -> Provided:
+        """Provide, or refuse the whole call (see the module's description)."""
+        now = self._clock()
+        status = self._register.status(order.recipient, arrival_date(now, "appi"))
+        terms = check_order(self._policy, order, status, arrival_date(now, "appi"))
+        method = check_method(delivery.method)
+        fmt = export.export_format(delivery.format)
+        destination = export.check_destination(delivery.destination)
+        key = _public_key(status) if delivery.encrypt else None
+        with self._engine.connect() as connection:
+            records = self._people(connection, order, people)
+            stored: dict[int, list[SealedValue]] = {}
+            for chunk in chunks(list(records)):
+                found = self._vault.load_sealed_of(connection, chunk, order.categories, now)
+                stored.update(found)
+            selection = self._select(connection, actor, order, terms, records, stored, now)
+        _refuse_exclusions(selection, allow_partial)
+        data = fmt.render(self._frame(order, selection.included, stored))
+        data = export.sealed(data, key) if key is not None else data
+        placed = export.place_file(destination, data)
+        the_file = FileFacts(
+            placed=placed,
+            sha256=hashlib.sha256(data).hexdigest(),
+            format=fmt.name,
+            encrypted=key is not None,
+            method=method,
+            facts_id=_facts_id(status),
+            statutory=terms.statutory,
+            retain_until=record_retain_until(method, now),
+        )
+        try:
+            provision_id = self._commit(actor, order, the_file, selection, now)
+        except BaseException:
+            placed.withdraw()
+            raise
+        finally:
+            placed.discard_hidden()
+        return Provided(
+            id=provision_id,
+            order=order,
+            file=destination,
+            sha256=the_file.sha256,
+            format=fmt.name,
+            encrypted=the_file.encrypted,
+            people=len(selection.included),
+            statutory=terms.statutory,
+            provided_at=now,
+            retain_until=the_file.retain_until,
+            excluded=selection.excluded,
+        )
+
+    def log(self, actor: Actor, wanted: LogFilter) -> list[ProvisionSummary]:
+        """Provisions, the latest first, by recipient, person and date (``hogo provisions``).
+
+        Naming a person needs a role whose scope covers the person's group (R-16).
+        """
+        if wanted.recipient is not None:
+            self._register.declared(wanted.recipient)
+        with self._engine.connect() as connection:
+            if wanted.subject_id is not None:
+                person = self._vault.subject_row(connection, wanted.subject_id)
+                require_scope(self._policy, actor.role, group=person.group)
+            return provision_log(connection, wanted)
+
+    def exported_file(self, actor: Actor, provision_id: int) -> Path:
+        """The file of a provision made into the export folder, if it is still as written;
+        handing it out is audited."""
+        with self._engine.connect() as connection:
+            found = connection.execute(
+                select(provisions.c.file_name, provisions.c.file_sha256).where(
+                    provisions.c.id == provision_id
+                )
+            ).first()
+        if found is None:
+            raise NotFound(f"no provision {provision_id}")
+        path = Path(found.file_name)
+        if path.parent.resolve() != self.export_dir.resolve() or not path.is_file():
+            raise NotFound(f"provision {provision_id} has no file in the export folder")
+        if hashlib.sha256(path.read_bytes()).hexdigest() != found.file_sha256:
+            raise Conflict(f"the file of provision {provision_id} changed after it was written")
+        with self._engine.begin() as connection:
+            detail = {"provision_id": provision_id, "file_sha256": found.file_sha256}
+            at = self._clock()
+            record(connection, actor, "provision_file", subject_id=None, at=at, detail=detail)
+        return path
+
+    def records_of(self, actor: Actor, subject_id: int) -> list[ProvisionRecord]:
+        """One person's records of provision (R-40), for a role covering their group."""
+        with self._engine.connect() as connection:
+            person = self._vault.subject_row(connection, subject_id)
+            require_scope(self._policy, actor.role, group=person.group)
+            return records_of(connection, subject_id)
+
+    # -- reading -----------------------------------------------------------------------
+
+    def _people(
+        self, connection: Connection, order: Order, people: People
+    ) -> dict[int, SubjectRow]:
+        if people.subject_ids and people.group is not None:
+            raise ValidationFailed("name people by id or by group, not both")
+        if people.group is not None:
+            ids = _group_members(connection, people.group, order.categories)
+        else:
+            ids = list(dict.fromkeys(people.subject_ids))
+        if not ids:
+            raise ValidationFailed("no one to provide: name subject ids or a group with data")
+        found: dict[int, SubjectRow] = {}
+        for chunk in chunks(ids):
+            found.update(self._vault.subject_rows(connection, chunk))
+        missing = [sid for sid in ids if sid not in found]
+        if missing:
+            raise NotFound(f"no subject {', '.join(map(str, missing[:SHOWN_EXCLUDED]))}")
+        return {sid: found[sid] for sid in ids}
+
+    def _select(
+        self,
+        connection: Connection,
+        actor: Actor,
+        order: Order,
+        terms: Terms,
+        records: dict[int, SubjectRow],
+        stored: dict[int, list[SealedValue]],
+        now: dt.datetime,
+    ) -> Selection:
+        rows = list(records.values())
+        expired = {sid: _expired(found) for sid, found in stored.items()}
+        states = subject_states(connection, self._compiled, rows, expired, now)
+        return select_people(connection, self._compiled, actor.role, order, terms, rows, states)
+
+    def _frame(
+        self, order: Order, included: Sequence[SubjectRow], stored: dict[int, list[SealedValue]]
+    ) -> pl.DataFrame:
+        """One row per person: the reference, then each category's values as a list.
+
+        Values are gathered flat (row, category, value) and grouped into lists by Polars, which
+        is many times faster than building a list per person in Python.
+        """
+        rows: list[int] = []
+        categories: list[str] = []
+        values: list[str] = []
+        for row, person in enumerate(included):
+            sealed = stored[person.id]
+            rows.extend([row] * len(sealed))
+            categories.extend(item.category for item in sealed)
+            values.extend(self._vault.open_values(person, sealed))
+        flat = pl.DataFrame(
+            {"row": rows, "category": categories, "value": values},
+            schema={"row": pl.Int64(), "category": pl.String(), "value": pl.String()},
+        )
+        frame = pl.DataFrame({"row": range(len(included)), "subject": [p.ref for p in included]})
+        for category in order.categories:
+            lists = (
+                flat.filter(pl.col("category") == category)
+                .group_by("row", maintain_order=True)
+                .agg(pl.col("value").alias(category))
+            )
+            frame = frame.join(lists, on="row", how="left").with_columns(
+                pl.col(category).fill_null(pl.lit([], dtype=pl.List(pl.String())))
+            )
+        return frame.drop("row")
+
+    # -- writing -----------------------------------------------------------------------
+
+    def _commit(
+        self,
+        actor: Actor,
+        order: Order,
+        the_file: FileFacts,
+        selection: Selection,
+        now: dt.datetime,
+    ) -> int:
+        """The provision, its records and its audit entry, then the file at its destination."""
+        with self._engine.begin() as connection:
+            inserted = connection.execute(
+                insert(provisions)
+                .values(
+                    recipient=order.recipient,
+                    purpose=order.purpose,
+                    basis=order.basis,
+                    exception=order.exception,
+                    justification=order.justification,
+                    categories=list(order.categories),
+                    people=len(selection.included),
+                    policy_version=self._policy.version,
+                    provided_at=now,
+                    provided_by=actor.id,
+                    **the_file.values(),
+                )
+                .returning(provisions.c.id)
+            )
+            provision_id = int(inserted.scalar_one())
+            ids = [person.id for person in selection.included]
+            until = the_file.retain_until
+            insert_records(connection, provision_id, ids, selection.consent_ids, until)
+            detail = {
+                "provision_id": provision_id,
+                "recipient": order.recipient,
+                "purpose": order.purpose,
+                "basis": order.basis,
+                "people": len(ids),
+                "excluded": dict(counts(selection.excluded)),
+            }
+            record(connection, actor, "provide", subject_id=None, at=now, detail=detail)
+            the_file.placed.publish()
+        return provision_id
+
+
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    """The file of a provision and the facts its provision row keeps."""
+
+    placed: export.PlacedFile
+    sha256: str
+    format: str
+    encrypted: bool
+    method: str
+    facts_id: int
+    statutory: bool
+    retain_until: dt.datetime
+
+    def values(self) -> dict[str, object]:
+        return {
+            "facts_id": self.facts_id,
+            "method": self.method,
+            "format": self.format,
+            "encrypted": self.encrypted,
+            "file_name": str(self.placed.destination),
+            "file_sha256": self.sha256,
+            "statutory": self.statutory,
+            "retain_until": self.retain_until,
+        }
+
+
+def _group_members(connection: Connection, group: str, categories: Sequence[str]) -> list[int]:
+    """Active people of ``group`` with an active item of one of ``categories``."""
+    query = (
+        select(subjects.c.id)
+        .where(
+            subjects.c.subject_group == group,
+            subjects.c.status == "active",
+            select(items.c.id)
+            .where(
+                items.c.subject_id == subjects.c.id,
+                items.c.category.in_(list(categories)),
+                items.c.status == "active",
+            )
+            .exists(),
+        )
+        .order_by(subjects.c.id)
+    )
+    return [int(sid) for sid in connection.execute(query).scalars()]
+
+
+def _expired(found: Sequence[SealedValue]) -> frozenset[str]:
+    """The categories all of whose items are past retention (R-12): the guard denies them."""
+    live = {item.category for item in found if not item.expired}
+    return frozenset(item.category for item in found if item.category not in live)
+
+
+def _facts_id(status: RecipientStatus) -> int:
+    if status.facts is None:  # check_order refuses a recipient without facts first
+        raise ProvisionRefused(f"recipient {status.id} has no facts on record")
+    return status.facts.id
+
+
+def _public_key(status: RecipientStatus) -> str:
+    key = status.facts.public_key if status.facts else None
+    if not key:
+        raise ValidationFailed(
+            f"recipient {status.id} has no public key on record: it cannot be sent sealed"
+        )
+    return key
+
+
+def _refuse_exclusions(selection: Selection, allow_partial: bool) -> None:
+    if not selection.excluded:
+        return
+    listed = [person.to_json() for person in selection.excluded]
+    if not selection.included:
+        raise ProvisionRefused(
+            f"no one can be provided: {_named(selection.excluded)}", excluded=listed
+        )
+    if not allow_partial:
+        raise ProvisionRefused(
+            f"{len(selection.excluded)} of {len(selection.excluded) + len(selection.included)} "
+            f"people cannot be provided ({_named(selection.excluded)}); nothing was provided. "
+            "Allow a partial provision to provide the others",
+            excluded=listed,
+        )
+
+
+def _named(excluded: Sequence[Excluded]) -> str:
+    shown = ", ".join(f"{p.subject_id} ({p.reason})" for p in excluded[:SHOWN_EXCLUDED])
+    more = len(excluded) - SHOWN_EXCLUDED
+    return shown + (f" and {more} more" if more > 0 else "")
