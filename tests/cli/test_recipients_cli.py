@@ -160,7 +160,8 @@ def test_R33_D14_show_gives_declared_facts_and_problems(env: dict[str, str], hog
     assert data["facts"]["country"] == "US"
     assert data["foreign"] is True
     assert data["system_check_due"] == "2021-01-31"
-    assert len(data["problems"]) == 1
+    assert data["problems"][0].startswith("the register puts it in US, the policy in JP")
+    assert len(data["problems"]) == 2
 
 
 def test_R21_history_lists_every_row_recorded(env: dict[str, str], hogo: Hogo) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -17,12 +18,12 @@ import pytest
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import DBAPIError
 
-from hogo.errors import Conflict, ProvisionRefused, ValidationFailed
+from hogo.errors import Conflict, Forbidden, ProvisionRefused, ValidationFailed
 from hogo.mail.memory import MemorySender
 from hogo.runtime import Hogo, open_hogo
 from hogo.services.actor import Actor
 from hogo.services.provision import provide as provide_module
-from hogo.services.provision.basis import Order
+from hogo.services.provision.basis import Order, Referable
 from hogo.services.provision.provide import Delivery, People
 from hogo.services.provision.recipients import FactsInput
 from hogo.settings import Settings
@@ -271,17 +272,37 @@ def test_R29_an_exception_needs_its_justification(hogo: Hogo, tmp_path: Path) ->
     assert not done.statutory
 
 
-def test_R33_a_foreign_recipient_on_consent_needs_each_persons_consent(
-    hogo: Hogo, tmp_path: Path
-) -> None:
-    ids = customers(hogo, 2)
-    hogo.recipients.record(
-        OFFICE, "product_delivery", contract(country="US", foreign_basis="consent")
+@pytest.fixture
+def hogo_abroad(database_url: str, tmp_path: Path) -> Iterator[Hogo]:
+    """A hogo whose policy declares the delivery processor in the United States."""
+    text = POLICY.read_text(encoding="utf-8")
+    start = text.index("  product_delivery:\n")
+    at = text.index("    kind: processor\n", start) + len("    kind: processor\n")
+    policy = tmp_path / "policy-us.yaml"
+    policy.write_text(text[:at] + "    country: US\n" + text[at:], encoding="utf-8")
+    settings = Settings(
+        master_key=base64.b64encode(os.urandom(32)).decode(), key_file=tmp_path / "k"
     )
-    with pytest.raises(ProvisionRefused, match="no one can be provided"):
+    opened = open_hogo(
+        database_url, policy, settings=settings, mailer=MemorySender(), clock=lambda: NOW
+    )
+    yield opened
+    opened.close()
+
+
+def test_R33_a_foreign_recipient_on_consent_needs_each_persons_consent(
+    hogo_abroad: Hogo, tmp_path: Path
+) -> None:
+    """R-33: a processor abroad is a third party (A28); on consent, each person's counts."""
+    hogo = hogo_abroad
+    ids = customers(hogo, 2)
+    facts = contract(country="US", foreign_basis="consent", measures="ISO/IEC 27001, SOC 2")
+    hogo.recipients.record(OFFICE, "product_delivery", facts)
+    with pytest.raises(ProvisionRefused, match="no one can be provided") as refused:
         hogo.provision.provide(
             OFFICE, DELIVERY, People(subject_ids=tuple(ids)), Delivery(tmp_path / "f")
         )
+    assert {e["reason"] for e in refused.value.extensions["excluded"]} == {"no_consent"}
     assert rows(hogo) == (0, 0)
 
 
@@ -364,3 +385,102 @@ def test_R40_the_records_show_in_the_persons_disclosure(hogo: Hogo, tmp_path: Pa
     assert records[0]["basis"] == "entrustment"
     assert "ヤマト配送株式会社" in package.read("index.html").decode()
     assert "ヤマト配送株式会社" in package.read("provision_records.csv").decode("utf-8-sig")
+
+
+AD_PLATFORM = """\
+  ad_platform:
+    title: {ja: 広告配信事業者, en: Advertising platform}
+    kind: third_party
+    basis: consent
+    groups: [customers]
+    purposes: [retargeting_advertising]
+    categories: [cookie_activity]
+"""
+
+
+@pytest.fixture
+def hogo_ads(database_url: str, tmp_path: Path) -> Iterator[Hogo]:
+    """A hogo whose policy adds a third party that receives cookie activity on consent."""
+    text = POLICY.read_text(encoding="utf-8").replace(
+        "\nrecipients:\n", "\nrecipients:\n" + AD_PLATFORM, 1
+    )
+    policy = tmp_path / "policy-ads.yaml"
+    policy.write_text(text, encoding="utf-8")
+    settings = Settings(
+        master_key=base64.b64encode(os.urandom(32)).decode(), key_file=tmp_path / "k"
+    )
+    opened = open_hogo(
+        database_url, policy, settings=settings, mailer=MemorySender(), clock=lambda: NOW
+    )
+    yield opened
+    opened.close()
+
+
+def test_R36_personally_referable_information_needs_its_confirmation(
+    hogo_ads: Hogo, tmp_path: Path
+) -> None:
+    """R-36: cookie activity to a third party expected to link it needs the recorded
+    confirmation of consent, and leaves a record (A31(3))."""
+    hogo = hogo_ads
+    subject_id = hogo.subjects.create(OFFICE, group="customers", ref="v-1")
+    hogo.subjects.record_consent(
+        OFFICE, subject_id, purpose="retargeting_advertising", action="grant"
+    )
+    hogo.subjects.store(
+        OFFICE,
+        subject_id,
+        [NewItem("cookie_activity", "/products/42 viewed", ["retargeting_advertising"])],
+    )
+    hogo.recipients.record(OFFICE, "ad_platform", contract(contract_ref=None))
+    bare = Order("ad_platform", "retargeting_advertising", ("cookie_activity",), "consent")
+    people = People(subject_ids=(subject_id,))
+    with pytest.raises(ProvisionRefused, match="personally referable information"):
+        hogo.provision.provide(OFFICE, bare, people, Delivery(tmp_path / "ads.jsonl", "jsonl"))
+    assert rows(hogo) == (0, 0)
+    confirmed = Referable(True, "The platform's written declaration of 2029-12-01 (R26(1))")
+    order = dataclasses.replace(bare, referable=confirmed)
+    done = hogo.provision.provide(OFFICE, order, people, Delivery(tmp_path / "ads.jsonl", "jsonl"))
+    assert done.statutory
+    with hogo.engine.connect() as connection:
+        stored = connection.execute(
+            select(provisions.c.linkage_expected, provisions.c.referable_confirmation)
+        ).one()
+    assert stored == (True, confirmed.confirmation)
+
+
+def test_R34_D13_the_purge_takes_only_records_past_their_date(hogo: Hogo, tmp_path: Path) -> None:
+    """R-34, D13: records still in their period stay; the database refuses an early delete."""
+    ids = customers(hogo, 2)
+    hogo.recipients.record(OFFICE, "product_delivery", contract())
+    hogo.provision.provide(
+        OFFICE, DELIVERY, People(subject_ids=tuple(ids)), Delivery(tmp_path / "p")
+    )
+    assert hogo.provision.purge_expired(OFFICE) == 0
+    with pytest.raises(Forbidden):
+        hogo.provision.purge_expired(Actor("clerk", "customer_service"))
+    assert rows(hogo) == (1, 2)
+
+
+def test_R40_receipts_show_in_the_persons_disclosure(hogo: Hogo) -> None:
+    """R-40 (A33(5)): the records of receipt are disclosed with the records of provision."""
+    ids = customers(hogo, 1)
+    hogo.receipts.record(
+        OFFICE,
+        ids,
+        "株式会社リスト提供",
+        "大阪府大阪市北区梅田1-1",
+        "代表取締役 佐藤 花子",
+        "会員登録フォームで本人から取得",
+        "consent",
+        ["name"],
+        "individual",
+        None,
+        True,
+    )
+    request_id = hogo.requests.submit(OFFICE, ids[0], "provision_records", "appi")
+    hogo.requests.verify(OFFICE, request_id)
+    hogo.fulfilment.fulfil(OFFICE, request_id)
+    package = zipfile.ZipFile(io.BytesIO(hogo.fulfilment.answer(OFFICE, request_id).data))
+    received = json.loads(package.read("data.json"))["receipt_records"]
+    assert [r["provider_name"] for r in received] == ["株式会社リスト提供"]
+    assert "会員登録フォームで本人から取得" in package.read("index.html").decode()

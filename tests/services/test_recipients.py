@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -165,24 +166,68 @@ def test_G13_processor_checks_do_not_apply_to_a_third_party(register: RecipientR
     assert problems(register, THIRD_PARTY, third_party()) == []
 
 
+RegisterIn = Callable[[str], RecipientRegister]
+
+
+@pytest.fixture
+def register_in(engine: Engine, example_policy: Policy, clock: Clock) -> RegisterIn:
+    """A register over the example policy with its two test recipients declared in a country:
+    the register's facts agree with the policy, as they must (R-33, R-64)."""
+
+    def make(country: str) -> RecipientRegister:
+        recipients = {
+            **example_policy.recipients,
+            **{
+                rid: example_policy.recipients[rid].model_copy(update={"country": country})
+                for rid in (THIRD_PARTY, PROCESSOR)
+            },
+        }
+        policy = example_policy.model_copy(update={"recipients": recipients})
+        return RecipientRegister(engine, policy, clock)
+
+    return make
+
+
 def test_R33_a_recipient_in_the_US_without_a_basis_cannot_receive(
-    register: RecipientRegister,
+    register_in: RegisterIn,
 ) -> None:
-    found = problems(register, THIRD_PARTY, third_party(country="us"))
+    found = problems(register_in("US"), THIRD_PARTY, third_party(country="us"))
     assert len(found) == 1
     assert "recipient in US (no adequacy) has no basis for foreign provision" in found[0]
     assert "R-33" in found[0]
 
 
-def test_R33_consent_to_foreign_provision_is_a_basis(register: RecipientRegister) -> None:
+def test_R33_consent_to_foreign_provision_is_a_basis(register_in: RegisterIn) -> None:
+    register = register_in("US")
     given = third_party(country="US", foreign_basis="consent", measures="ISO/IEC 27001")
     assert problems(register, THIRD_PARTY, given) == []
     assert register.status(THIRD_PARTY).system_check_due is None
 
 
-def test_R33_D14_a_system_checked_within_the_year_is_a_basis(
+def test_R33_consent_abroad_needs_the_measures_people_are_told(register_in: RegisterIn) -> None:
+    """R-33 (R17(2)): before consenting, people are told the recipient's measures."""
+    given = third_party(country="US", foreign_basis="consent")
+    found = problems(register_in("US"), THIRD_PARTY, given)
+    assert found == [
+        "its protective measures are not on record: people are told them before they "
+        "consent to foreign provision (R17(2); R-33)"
+    ]
+
+
+def test_R33_R64_a_country_the_policy_does_not_name_is_a_problem(
     register: RecipientRegister,
 ) -> None:
+    """R-33, R-64: a recipient abroad is told in the published policy before data goes there."""
+    given = third_party(country="US", foreign_basis="consent", measures="ISO/IEC 27001")
+    found = problems(register, THIRD_PARTY, given)
+    assert found == [
+        "the register puts it in US, the policy in JP: publish a policy version that names "
+        "the country first (APPI A21; R-33, R-64)"
+    ]
+
+
+def test_R33_D14_a_system_checked_within_the_year_is_a_basis(register_in: RegisterIn) -> None:
+    register = register_in("US")
     given = third_party(
         country="US",
         foreign_basis="system",
@@ -193,16 +238,14 @@ def test_R33_D14_a_system_checked_within_the_year_is_a_basis(
     assert register.status(THIRD_PARTY).system_check_due == dt.date(2026, 6, 1)
 
 
-def test_R33_D14_a_system_check_older_than_a_year_is_a_problem(
-    register: RecipientRegister,
-) -> None:
+def test_R33_D14_a_system_check_older_than_a_year_is_a_problem(register_in: RegisterIn) -> None:
     given = third_party(
         country="US",
         foreign_basis="system",
         foreign_system="data processing agreement with equivalent measures",
         system_checked_on=dt.date(2025, 5, 31),
     )
-    found = problems(register, THIRD_PARTY, given)
+    found = problems(register_in("US"), THIRD_PARTY, given)
     assert found == ["the equivalent-measures system's check was due on 2026-05-31 (R18; R-33)"]
 
 
@@ -217,34 +260,38 @@ def test_R33_D14_a_system_check_older_than_a_year_is_a_problem(
     ],
 )
 def test_R33_a_system_needs_its_name_and_a_check(
-    register: RecipientRegister, changes: dict[str, Any], named: str
+    register_in: RegisterIn, changes: dict[str, Any], named: str
 ) -> None:
-    found = problems(register, THIRD_PARTY, third_party(country="SG", **changes))
+    found = problems(register_in("SG"), THIRD_PARTY, third_party(country="SG", **changes))
     assert len(found) == 1
     assert named in found[0]
 
 
 @pytest.mark.parametrize("country", ["JP", "DE", "FR", "IE", "NO", "GB"])
 def test_R33_Japan_the_EU_EEA_and_the_UK_need_no_foreign_basis(
-    register: RecipientRegister, country: str
+    register_in: RegisterIn, country: str
 ) -> None:
+    register = register_in(country)
     assert problems(register, THIRD_PARTY, third_party(country=country)) == []
     assert not register.status(THIRD_PARTY).to_json()["foreign"]
 
 
 def test_R33_adequate_is_not_a_basis_outside_those_countries(
-    register: RecipientRegister,
+    register_in: RegisterIn,
 ) -> None:
     with pytest.raises(ValidationFailed, match="US has no adequacy"):
-        register.record(OFFICE, THIRD_PARTY, third_party(country="US", foreign_basis="adequate"))
+        register_in("US").record(
+            OFFICE, THIRD_PARTY, third_party(country="US", foreign_basis="adequate")
+        )
 
 
-def test_R33_a_foreign_processor_needs_a_foreign_basis_too(register: RecipientRegister) -> None:
+def test_R33_a_foreign_processor_needs_a_foreign_basis_too(register_in: RegisterIn) -> None:
     """A27(5) does not apply abroad: a processor in the US is a third party for A28."""
+    register = register_in("US")
     found = problems(register, PROCESSOR, ready_processor(country="US"))
     assert len(found) == 1
     assert "no basis for foreign provision" in found[0]
-    given = ready_processor(country="US", foreign_basis="consent")
+    given = ready_processor(country="US", foreign_basis="consent", measures="ISO/IEC 27001")
     assert problems(register, PROCESSOR, given) == []
 
 

@@ -18,7 +18,7 @@ from hogo.cli.common import DatabaseUrl, cli_actor_id, group_app, one_line_error
 from hogo.errors import ProvisionRefused
 from hogo.runtime import Hogo, open_hogo
 from hogo.services.actor import Actor
-from hogo.services.provision.basis import Order
+from hogo.services.provision.basis import Order, Referable
 from hogo.services.provision.provide import Delivery, People, Provided
 from hogo.services.provision.records import LogFilter
 from hogo.settings import Settings
@@ -68,6 +68,21 @@ def provide(
     justification: Annotated[
         str | None, typer.Option("--justification", help="Why the exception applies.")
     ] = None,
+    referable: Annotated[
+        str | None,
+        typer.Option(
+            "--referable-confirmation",
+            help="Personally referable information to a third party: how its consent was "
+            "confirmed, or the clause by which it will not link the data (R-36).",
+        ),
+    ] = None,
+    linkage_expected: Annotated[
+        bool,
+        typer.Option(
+            "--linkage-expected/--no-linkage-expected",
+            help="Whether the recipient is expected to link it to personal data (R-36).",
+        ),
+    ] = True,
     file_format: Annotated[
         str, typer.Option("--format", help="parquet, csv or jsonl.")
     ] = "parquet",
@@ -90,7 +105,8 @@ def provide(
     Refused whole, with nothing written, when the basis does not hold; people who cannot be
     provided are named, and the others go only with --allow-partial.
     """
-    order = Order(recipient, purpose, tuple(category), basis, exception, justification)
+    terms = None if referable is None else Referable(linkage_expected, referable)
+    order = Order(recipient, purpose, tuple(category), basis, exception, justification, terms)
     people = People(subject_ids=tuple(subject or ()), group=group)
     delivery = Delivery(out, file_format, encrypt, method)
     with one_line_errors(), _hogo(database_url, policy) as hogo:
@@ -171,6 +187,23 @@ def person_records(
     with one_line_errors(), _hogo(database_url, policy) as hogo:
         found = hogo.provision.records_of(Actor(cli_actor_id(), role), subject)
     typer.echo(json.dumps([r.to_json() for r in found], ensure_ascii=False, indent=2))
+
+
+@provisions_app.command("purge")
+def purge(
+    role: Role = "privacy_office",
+    database_url: DatabaseUrl = None,
+    policy: PolicyPath = None,
+) -> None:
+    """Delete the records of provision and of receipt whose keeping period has ended.
+
+    Never one still in its period (R-34, R-35, D13): the database refuses that too.
+    """
+    actor = Actor(cli_actor_id(), role)
+    with one_line_errors(), _hogo(database_url, policy) as hogo:
+        provided = hogo.provision.purge_expired(actor)
+        received = hogo.receipts.purge_expired(actor)
+    typer.echo(f"deleted {provided} records of provision and {received} records of receipt")
 
 
 def _aware(moment: dt.datetime | None) -> dt.datetime | None:

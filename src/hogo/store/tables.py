@@ -418,6 +418,10 @@ provisions = Table(
     Column("basis", String(32), nullable=False),  # consent | entrustment | joint_use | …
     Column("exception", String(64), nullable=True),  # a provision exception of the policy
     Column("justification", Text, nullable=True),  # why the exception applies
+    # Personally referable information (APPI A31; R-36): whether the recipient is expected to
+    # link it to personal data, and how its consent was confirmed (or the no-linking clause).
+    Column("linkage_expected", Boolean, nullable=True),
+    Column("referable_confirmation", Text, nullable=True),
     Column("categories", JSON, nullable=False),
     Column("method", String(32), nullable=False),  # individual | bulk | contract_substitute
     Column("format", String(16), nullable=False),  # csv | jsonl | parquet

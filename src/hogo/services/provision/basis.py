@@ -31,6 +31,17 @@ BASES_OF_KIND: dict[str, tuple[str, ...]] = {
 
 
 @dataclass(frozen=True, slots=True)
+class Referable:
+    """For personally referable information (cookie ids, browsing history …) going to a third
+    party (APPI A31; R-36): whether it is expected to link them to personal data, and how the
+    person's consent to that was confirmed (e.g. "the recipient's declaration of 2026-11-01"),
+    or the contract clause by which it will not link them (GL-G 3-7-1-3)."""
+
+    linkage_expected: bool
+    confirmation: str
+
+
+@dataclass(frozen=True, slots=True)
 class Order:
     """What to provide, to whom, for what, and on which basis."""
 
@@ -40,6 +51,7 @@ class Order:
     basis: str
     exception: str | None = None  # a key of the policy's provision_exceptions
     justification: str | None = None  # why the exception applies to this provision
+    referable: Referable | None = None  # for personally referable information (R-36)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +61,7 @@ class Terms:
     foreign: bool  # outside Japan and the adequate countries (A28)
     needs_consent: bool  # each person's consent to the purpose (A27(1), A28(1))
     honours_stop: bool  # a stop of provision to third parties excludes the person (A35(3))
-    statutory: bool  # APPI A29 requires the record (else it is kept as a log)
+    statutory: bool  # APPI A29 (or A31(3)) requires the record (else it is kept as a log)
 
 
 def check_order(policy: Policy, order: Order, status: RecipientStatus, today: dt.date) -> Terms:
@@ -70,12 +82,33 @@ def check_order(policy: Policy, order: Order, status: RecipientStatus, today: dt
         foreign and status.facts is not None and status.facts.foreign_basis == "consent"
     )
     needs_consent = order.basis == "consent" or (foreign_consent and order.basis != "exception")
+    linked = _check_referable(policy, declared, order, foreign)
     return Terms(
         foreign=foreign,
         needs_consent=needs_consent,
         honours_stop=needs_consent,
-        statutory=order.basis == "consent" or (foreign and order.basis != "exception"),
+        statutory=order.basis == "consent" or (foreign and order.basis != "exception") or linked,
     )
+
+
+def _check_referable(policy: Policy, declared: Recipient, order: Order, foreign: bool) -> bool:
+    """R-36: personally referable information to a third party (or abroad) needs its
+    confirmation; returns whether the recipient is expected to link it (a record is due)."""
+    referable = [c for c in order.categories if policy.categories[c].personally_referable]
+    third_party = declared.kind in ("third_party", "group_company") or foreign
+    if not referable or not third_party:
+        return False
+    if order.referable is None:
+        raise ProvisionRefused(
+            f"{', '.join(referable)}: personally referable information to "
+            f"{order.recipient}; say whether it is expected to link it to personal data and "
+            "how its consent was confirmed, or the clause by which it will not (APPI A31; R-36)"
+        )
+    if not order.referable.confirmation.strip():
+        raise ProvisionRefused(
+            "the confirmation for personally referable information is empty (APPI A31; R-36)"
+        )
+    return order.referable.linkage_expected
 
 
 def _check_basis(policy: Policy, declared: Recipient, order: Order) -> None:

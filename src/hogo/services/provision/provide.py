@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, delete, insert, select
 
-from hogo.errors import Conflict, NotFound, ProvisionRefused, ValidationFailed
+from hogo.errors import Conflict, Forbidden, NotFound, ProvisionRefused, ValidationFailed
 from hogo.guard.compile import CompiledPolicy
 from hogo.policy.model import Policy
 from hogo.services.access import Clock, utc_now
@@ -36,7 +36,11 @@ from hogo.services.provision import export
 from hogo.services.provision.basis import Order, Terms, check_order
 from hogo.services.provision.people import Excluded, Selection, counts, select_people
 from hogo.services.provision.periods import check_method, record_retain_until
-from hogo.services.provision.recipients import RecipientRegister, RecipientStatus
+from hogo.services.provision.recipients import (
+    REGISTER_ROLES,
+    RecipientRegister,
+    RecipientStatus,
+)
 from hogo.services.provision.records import (
     LogFilter,
     ProvisionRecord,
@@ -48,7 +52,7 @@ from hogo.services.provision.records import (
 from hogo.services.rights.deadlines import arrival_date
 from hogo.services.scope import require_scope
 from hogo.services.snapshot import chunks, subject_states
-from hogo.store.tables import items, provisions, subjects
+from hogo.store.tables import items, provision_records, provisions, subjects
 from hogo.vault.items import SealedValue, SubjectRow
 from hogo.vault.vault import Vault
 
@@ -205,6 +209,26 @@ class ProvisionService:
             record(connection, actor, "provision_file", subject_id=None, at=at, detail=detail)
         return path
 
+    def purge_expired(self, actor: Actor) -> int:
+        """Delete the records of provision whose ``retain_until`` has come; how many.
+
+        Privacy office only; a record still in its period is never touched (and the database
+        refuses to delete one: migration 0006). The provisions themselves stay, with their
+        counts and digests, so the log still shows what went where. Audited.
+        """
+        if actor.role not in REGISTER_ROLES:
+            raise Forbidden(
+                f"role {actor.role!r} may not purge records; it is for the privacy office"
+            )
+        now = self._clock()
+        due = provision_records.c.retain_until <= now
+        with self._engine.begin() as connection:
+            count = connection.execute(delete(provision_records).where(due)).rowcount
+            if count:
+                detail = {"provision_records": count, "until": now.isoformat()}
+                record(connection, actor, "provision_purge", subject_id=None, at=now, detail=detail)
+        return int(count)
+
     def records_of(self, actor: Actor, subject_id: int) -> list[ProvisionRecord]:
         """One person's records of provision (R-40), for a role covering their group."""
         with self._engine.connect() as connection:
@@ -300,6 +324,10 @@ class ProvisionService:
                     basis=order.basis,
                     exception=order.exception,
                     justification=order.justification,
+                    linkage_expected=order.referable.linkage_expected if order.referable else None,
+                    referable_confirmation=order.referable.confirmation
+                    if order.referable
+                    else None,
                     categories=list(order.categories),
                     people=len(selection.included),
                     policy_version=self._policy.version,

@@ -185,14 +185,9 @@ class ReceiptService:
 
     def for_subject(self, subject_id: int) -> list[Receipt]:
         """The person's receipts, the earliest received first (disclosure, R-40; A33(5))."""
-        query = (
-            select(receipts)
-            .where(receipts.c.subject_id == subject_id)
-            .order_by(receipts.c.received_at, receipts.c.id)
-        )
         with self._engine.connect() as connection:
             self._vault.subject_row(connection, subject_id)  # unknown: NotFound
-            return [_receipt(row) for row in connection.execute(query).mappings()]
+            return receipts_of(connection, subject_id)
 
     def purge_expired(self, actor: Actor, now: dt.datetime | None = None) -> int:
         """Delete the receipts whose ``retain_until`` has come; returns how many.
@@ -235,6 +230,16 @@ class ReceiptService:
             raise ValidationFailed(f"subject erased: {_listed(erased)}; nothing was recorded")
         for group in sorted({group for group, _status in found.values()}):
             require_scope(self._policy, actor.role, group=group, categories=wanted)
+
+
+def receipts_of(connection: Connection, subject_id: int) -> list[Receipt]:
+    """The person's receipts, the earliest received first, in the caller's transaction."""
+    query = (
+        select(receipts)
+        .where(receipts.c.subject_id == subject_id)
+        .order_by(receipts.c.received_at, receipts.c.id)
+    )
+    return [_receipt(row) for row in connection.execute(query).mappings()]
 
 
 def _existing(connection: Connection, chunk: Sequence[int]) -> dict[int, tuple[str, str]]:

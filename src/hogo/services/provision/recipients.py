@@ -222,6 +222,11 @@ def problems_of(
         return ("no facts recorded: legal name, address and representative (R-34)",), None, None
     found: list[str] = []
     supervision_due = system_due = None
+    if facts.country and facts.country != declared.country:
+        found.append(
+            f"the register puts it in {facts.country}, the policy in {declared.country}: "
+            "publish a policy version that names the country first (APPI A21; R-33, R-64)"
+        )
     if declared.kind == "processor":
         supervision_due = _processor_problems(facts, today, found)
     if is_foreign(facts.country or declared.country):
@@ -261,6 +266,11 @@ def _processor_problems(facts: RecipientFacts, today: dt.date, found: list[str])
 def _foreign_problems(facts: RecipientFacts, today: dt.date, found: list[str]) -> dt.date | None:
     """R-33: consent to foreign provision, or an R16 system checked within the year."""
     if facts.foreign_basis == "consent":
+        if not (facts.measures or "").strip():
+            found.append(
+                "its protective measures are not on record: people are told them before they "
+                "consent to foreign provision (R17(2); R-33)"
+            )
         return None
     if facts.foreign_basis != "system" or not facts.foreign_system:
         found.append(

@@ -4,7 +4,8 @@ Nothing here is typed in by hand: the items are decrypted from the vault, consen
 the consent ledger with the text version each was given under, purposes, recipients and
 retention from the policy in force, the reads from the audit log, requests from their ledger.
 Records of provision (R-40) come from the records ``provide`` writes, with the recipient's
-name, address and representative as they stood when the data went out. The same assembly
+name, address and representative as they stood when the data went out; records of receipt
+from those the receipts service writes. The same assembly
 answers purpose notices (purposes only) and portability requests
 (only the items the person provided, G-09).
 """
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, select
 
 from hogo.policy.model import Policy
+from hogo.services.provision.receipts import receipts_of
 from hogo.services.provision.records import records_of
 from hogo.store.tables import audit_log, consent_events, requests, restrictions
 from hogo.vault.items import SubjectRow
@@ -56,6 +58,7 @@ class Disclosure:
     requests: tuple[dict[str, object], ...]
     restrictions: tuple[dict[str, object], ...]
     provision_records: tuple[dict[str, object], ...] = ()
+    receipt_records: tuple[dict[str, object], ...] = ()
 
 
 def assemble(
@@ -89,6 +92,7 @@ def assemble(
         requests=_requests(connection, subject.id) if full else (),
         restrictions=_restrictions(connection, subject.id) if full else (),
         provision_records=_provisions(connection, subject.id) if full else (),
+        receipt_records=_receipts(connection, subject.id) if full else (),
     )
 
 
@@ -135,6 +139,10 @@ def _consents(connection: Connection, subject_id: int) -> tuple[dict[str, object
 
 def _provisions(connection: Connection, subject_id: int) -> tuple[dict[str, object], ...]:
     return tuple(record.to_json() for record in records_of(connection, subject_id))
+
+
+def _receipts(connection: Connection, subject_id: int) -> tuple[dict[str, object], ...]:
+    return tuple(found.to_json() for found in receipts_of(connection, subject_id))
 
 
 def _purposes(policy: Policy, group: str) -> tuple[dict[str, object], ...]:

@@ -96,6 +96,7 @@ def render_zip(disclosure: Disclosure, lang: Lang) -> bytes:
         "reads.csv": _csv(disclosure.reads),
         "requests.csv": _csv(disclosure.requests),
         "provision_records.csv": _csv(disclosure.provision_records),
+        "receipt_records.csv": _csv(disclosure.receipt_records),
     }
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as package:

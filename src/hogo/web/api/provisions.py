@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query, status
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from hogo.services.provision.basis import Order
+from hogo.services.provision.basis import Order, Referable
 from hogo.services.provision.export import export_format
 from hogo.services.provision.provide import Delivery, People, Provided
 from hogo.services.provision.records import LogFilter
@@ -25,6 +25,15 @@ from hogo.web.api.deps import ActorDep, HogoDep
 router = APIRouter(tags=["provision"])
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class ReferableIn(BaseModel):
+    """Personally referable information to a third party (APPI A31; R-36)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    linkage_expected: bool
+    confirmation: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 
 
 class ProvisionIn(BaseModel):
@@ -38,6 +47,7 @@ class ProvisionIn(BaseModel):
     group: Name | None = None
     exception: Name | None = None
     justification: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    referable: ReferableIn | None = None
     format: Literal["parquet", "csv", "jsonl"] = "parquet"
     encrypt: bool = False
     method: Literal["individual", "bulk", "contract_substitute"] = "individual"
@@ -119,6 +129,9 @@ def provide(body: ProvisionIn, hogo: HogoDep, actor: ActorDep) -> ProvisionOut:
         body.basis,
         body.exception,
         body.justification,
+        None
+        if body.referable is None
+        else Referable(body.referable.linkage_expected, body.referable.confirmation),
     )
     people = People(subject_ids=tuple(body.subject_ids), group=body.group)
     target = folder / _file_name(body, dt.datetime.now(dt.UTC))

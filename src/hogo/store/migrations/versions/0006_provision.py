@@ -127,6 +127,8 @@ def upgrade() -> None:
         sa.Column("basis", sa.String(length=32), nullable=False),
         sa.Column("exception", sa.String(length=64), nullable=True),
         sa.Column("justification", sa.Text(), nullable=True),
+        sa.Column("linkage_expected", sa.Boolean(), nullable=True),
+        sa.Column("referable_confirmation", sa.Text(), nullable=True),
         sa.Column("categories", sa.JSON(), nullable=False),
         sa.Column("method", sa.String(length=32), nullable=False),
         sa.Column("format", sa.String(length=16), nullable=False),
