@@ -62,10 +62,12 @@ def test_demo_creates_then_reuses_its_database(tmp_path: Path) -> None:
     assert first.exit_code == 0, first.output
     assert "hogo_" in first.output
     assert "Published policy version 2022-04-01" in first.output  # the register starts
+    assert "Recorded demo facts for the" in first.output  # provision works out of the box
     assert (tmp_path / "demo.key").stat().st_mode & 0o777 == 0o600
     key = (tmp_path / "demo.key").read_bytes()
     second = runner.invoke(app, args)
     assert second.exit_code == 0, second.output
     assert "Reusing the 60 subjects" in second.output
     assert "Published policy version" not in second.output
+    assert "Recorded demo facts" not in second.output
     assert (tmp_path / "demo.key").read_bytes() == key

@@ -16,6 +16,7 @@ from hogo.cli.serve import run_server
 from hogo.runtime import Hogo, open_hogo
 from hogo.services.actor import Actor
 from hogo.services.populate import count_subjects, populate
+from hogo.services.provision.recipients import CONTRACT_ITEMS, FactsInput
 from hogo.services.synthetic import SyntheticPeople
 from hogo.settings import Settings
 from hogo.store.tables import items, subjects
@@ -73,6 +74,33 @@ def _publish_first(hogo: Hogo, policy: Path) -> Hogo:
     return hogo.follow()
 
 
+def _register_recipients(hogo: Hogo) -> None:
+    """Facts for every recipient of the policy, so that provision works out of the box."""
+    if any(status.facts for status in hogo.recipients.statuses()):
+        return
+    actor = Actor(id="demo", role="privacy_office")
+    today = dt.datetime.now(dt.UTC).date()
+    for number, (rid, declared) in enumerate(hogo.policy.recipients.items(), start=1):
+        processor = declared.kind == "processor"
+        hogo.recipients.record(
+            actor,
+            rid,
+            FactsInput(
+                legal_name=f"{declared.title.ja}（デモ{number}株式会社）",
+                address=f"東京都千代田区丸の内{number}-1-1",
+                representative=f"代表取締役 デモ 太郎{number}",
+                contract_ref=f"DEMO-{number:03d}" if processor else None,
+                contract_from=today.replace(year=today.year - 1) if processor else None,
+                security_terms="別紙 安全管理措置 / Annex: security measures"
+                if processor
+                else None,
+                contract_items=CONTRACT_ITEMS if processor else (),
+                supervised_on=today if processor else None,
+            ),
+        )
+    console.print(f"Recorded demo facts for the {len(hogo.policy.recipients)} recipients.")
+
+
 def demo(
     subjects: Annotated[int, typer.Option(min=0, help="How many synthetic subjects")] = 10_000,
     database: Annotated[Path, typer.Option(help="SQLite file")] = Path("hogo-demo.db"),
@@ -91,6 +119,7 @@ def demo(
     settings = Settings(master_key=None, key_file=key_file, mail_url=f"file://{outbox.resolve()}")
     hogo = _publish_first(open_hogo(f"sqlite:///{database}", policy, settings=settings), policy)
     _fill(hogo, subjects)
+    _register_recipients(hogo)
     with hogo.engine.begin() as connection:
         key = create_key(
             connection,
