@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page
 from hogo.mail.memory import MemorySender
 from hogo.runtime import Hogo
 from hogo.services.actor import Actor
+from hogo.services.provision.recipients import FactsInput
 from hogo.vault.items import NewItem
 
 pytestmark = pytest.mark.browser
@@ -176,3 +177,38 @@ def test_G02_a_member_withdraws_a_consent_with_one_click_in_japanese(
         Actor(id="test:marketing", role="marketing"), subject, ["member_id"], purpose
     )
     assert decision.denied == {"member_id": "no_consent"}
+
+
+def test_R22_R33_the_recipients_page_in_japanese(
+    page: Page, base_url: str, server_hogo: Hogo
+) -> None:
+    """Reached from the privacy center: the types of recipients per group, and a recipient in
+    the United States with its country, the regime statement, the basis and its measures."""
+    measures = "保存データの暗号化、アクセス記録の定期的な確認"
+    facts = FactsInput(
+        legal_name="Example Points Inc.",
+        address="1 Example Way",
+        representative="Alex Example",
+        country="US",
+        foreign_basis="consent",
+        measures=measures,
+    )
+    server_hogo.recipients.record(OFFICE, "rewards_points", facts)
+    page.goto(f"{base_url}/privacy-center?lang=ja")
+    page.get_by_role("link", name="個人データの提供先と外国における取扱い").click()
+    page.wait_for_url("**/privacy-center/recipients?lang=ja")
+    assert page.locator("html").get_attribute("lang") == "ja"
+    assert page.locator("h1").inner_text() == "個人データの提供先と外国における取扱い"
+    assert page.locator("#group-customers h2").inner_text() == "お客様"
+    assert "ポイントサービス事業者" in page.locator("#group-customers-processor").inner_text()
+    us = page.locator("#group-customers-country-US")
+    assert us.is_visible()
+    assert us.locator(".country-name").inner_text() == "アメリカ合衆国"
+    assert "確認を進めているところ" in us.locator(".regime").inner_text()
+    assert "ご本人の同意を得て提供します" in us.locator(".basis").inner_text()
+    assert us.locator(".measures").inner_text() == measures
+    assert "アメリカ合衆国" in page.locator("#summary").inner_text()
+
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url("**/privacy-center/recipients?lang=en")
+    assert page.locator("#group-customers-country-US .country-name").inner_text() == "United States"

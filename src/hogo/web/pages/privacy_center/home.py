@@ -60,6 +60,7 @@ def form_page(
         "inquiry_href": href("/privacy-center/inquiry", page.lang),
         "policy_href": href("/privacy-center/policy", page.lang),
         "versions_href": href("/privacy-center/policy/versions", page.lang),
+        "recipients_href": href("/privacy-center/recipients", page.lang),
         **_choices(page.lang),
     }
     return render(page, "home.html", context, problem.status if problem else 200, headers)

@@ -81,7 +81,12 @@ async def policy_versions(request: Request, hogo: HogoDep, lang: LangDep) -> HTM
         for v in sorted(published, key=lambda v: v.published_at, reverse=True)
     ]
     page = Page(request, hogo.policy, lang, VERSIONS)
-    context = {"words": words, "versions": rows, "current_href": href(PATH, lang)}
+    context = {
+        "words": words,
+        "versions": rows,
+        "current_href": href(PATH, lang),
+        "recipients_href": href("/privacy-center/recipients", lang),
+    }
     return render(page, "policy_versions.html", context)
 
 

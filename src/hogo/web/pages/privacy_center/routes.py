@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from hogo.web.pages.privacy_center import assets, choices, home, inquiry, policy, status, verify
+from hogo.web.pages.privacy_center import (
+    assets,
+    choices,
+    home,
+    inquiry,
+    policy,
+    recipients,
+    status,
+    verify,
+)
 
 router = APIRouter(include_in_schema=False)
 for part in (
@@ -15,5 +24,6 @@ for part in (
     inquiry.router,
     policy.router,
     choices.router,
+    recipients.router,
 ):
     router.include_router(part)

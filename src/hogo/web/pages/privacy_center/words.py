@@ -228,6 +228,9 @@ LABELS: dict[str, Text] = {
     "back_home": Text(ja="プライバシーセンターへ戻る", en="Back to the privacy center"),
     "policy_link": Text(ja="プライバシーポリシー", en="Privacy policy"),
     "versions_link": Text(ja="改定履歴", en="Earlier versions"),
+    "recipients_link": Text(
+        ja="個人データの提供先と外国における取扱い", en="Recipients and foreign countries"
+    ),
     "not_found_title": Text(ja="見つかりません", en="Not found"),
     "status_not_found": Text(
         ja="このリンクで確認できる請求はありません。リンクが正しいかご確認ください。",
