@@ -30,7 +30,12 @@ from hogo.services.rights.fulfilment import FulfilmentService
 from hogo.services.rights.intake import IntakeService
 from hogo.services.rights.notify import RequestNotifier
 from hogo.services.rights.requests import RequestService
-from hogo.services.served_policy import ServedPolicy, in_force_id, served_policy
+from hogo.services.served_policy import (
+    ServedPolicy,
+    earlier_notice,
+    in_force_id,
+    served_policy,
+)
 from hogo.services.subjects import SubjectService
 from hogo.settings import Settings
 from hogo.store import migrate
@@ -201,7 +206,9 @@ def build(foundation: Foundation, watch: PolicyWatch) -> Hogo:
         intake=IntakeService(engine, policy, vault, keyring, requests, foundation.mailer, clock),
         access_logs=AccessLogService(engine, policy, clock),
         policy_versions=PolicyVersions(engine, clock),
-        cookie_consent=CookieConsentService(engine, policy, keyring, clock),
+        cookie_consent=CookieConsentService(
+            engine, policy, keyring, clock, earlier=earlier_notice(served)
+        ),
         recipients=register,
         receipts=ReceiptService(engine, policy, vault, clock),
         provision=ProvisionService(

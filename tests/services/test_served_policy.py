@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from hogo.errors import ValidationFailed
 from hogo.mail.memory import MemorySender
 from hogo.runtime import Hogo, open_hogo
 from hogo.services.actor import Actor
@@ -178,3 +179,36 @@ def test_R04_a_version_takes_effect_in_a_running_process(hogo: Hogo, clock: Cloc
     first.policy_versions.publish_text(OFFICE, later, "v2", dt.date(2030, 1, 10))
     assert hogo.follow().policy.version == "2030-01-10"
     assert first.follow() is hogo.follow()
+
+
+def test_G02_a_banner_open_when_a_version_took_effect_is_recorded_under_its_own_version(
+    hogo: Hogo, clock: Clock
+) -> None:
+    """G-02: a choice made on the notice shown just before a new version took effect is kept
+    under the version it was made on, for an hour; later, the old notice is refused."""
+    hogo.policy_versions.publish_text(OFFICE, POLICY.read_text(), "v1", dt.date(2022, 4, 1))
+    old_notice = hogo.follow().cookie_consent.config()["notice_version"]
+    changed = version_text("2030-01-10").replace("analytics.example.com", "stats.example.com")
+    hogo.policy_versions.publish_text(OFFICE, changed, "v2", dt.date(2030, 1, 10))
+    current = hogo.follow().cookie_consent
+    assert current.config()["notice_version"] != old_notice
+    choice = {"statistics": True}
+
+    def record(notice: str) -> str:
+        receipt = current.record(
+            "A" * 22,
+            choice,
+            gpc=False,
+            channel="banner",
+            page=None,
+            user_agent=None,
+            client_ip=None,
+            notice_version=notice,
+        )
+        return receipt.policy_version
+
+    assert record(old_notice) == "2022-04-01"
+    assert record(current.config()["notice_version"]) == "2030-01-10"
+    clock.now += dt.timedelta(hours=2)
+    with pytest.raises(ValidationFailed, match="not the current one"):
+        record(old_notice)

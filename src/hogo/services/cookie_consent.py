@@ -32,7 +32,7 @@ from hogo.policy.model import Policy
 from hogo.services.access import Clock, utc_now
 from hogo.services.actor import Actor
 from hogo.services.auditing import record as record_audit
-from hogo.services.cookie_notice import ALWAYS_ON, GPC_REFUSES, banner_config
+from hogo.services.cookie_notice import ALWAYS_ON, GPC_REFUSES, EarlierNotice, banner_config
 from hogo.services.member_tokens import MemberTokens
 from hogo.services.rights.limits import Budget, count_attempt, over_limit, throttle
 from hogo.store.tables import cookie_consents, subjects
@@ -85,7 +85,9 @@ class CookieConsentService:
         keyring: KeyRing,
         clock: Clock = utc_now,
         limits: ConsentLimits | None = None,
+        earlier: EarlierNotice | None = None,
     ) -> None:
+        self._earlier = earlier
         self._engine = engine
         self._policy = policy
         self._clock = clock
@@ -131,7 +133,7 @@ class CookieConsentService:
         """
         now = self._clock()
         try:
-            self._check(visitor_id, channel, notice_version)
+            policy_version = self._check(visitor_id, channel, notice_version, now)
             chosen, overrode = self._choices(choices, gpc)
             subject_id = None if member_token is None else self._tokens.verify(member_token, now)
             evidence = self._evidence(Seen(page, user_agent, client_ip), overrode)
@@ -141,7 +143,7 @@ class CookieConsentService:
         row = {
             "visitor_id": visitor_id,
             "subject_id": subject_id,
-            "policy_version": self._policy.version,
+            "policy_version": policy_version,
             "notice_version": notice_version,
             "choices": chosen,
             "gpc": gpc,
@@ -159,7 +161,7 @@ class CookieConsentService:
             id=row_id,
             visitor_id=visitor_id,
             subject_id=subject_id,
-            policy_version=self._policy.version,
+            policy_version=policy_version,
             notice_version=notice_version,
             choices=chosen,
             gpc=gpc,
@@ -209,16 +211,21 @@ class CookieConsentService:
             found = connection.execute(query).scalar_one_or_none()
         return None if found is None else {str(k): bool(v) for k, v in dict(found).items()}
 
-    def _check(self, visitor_id: str, channel: str, notice_version: str) -> None:
+    def _check(self, visitor_id: str, channel: str, notice_version: str, now: dt.datetime) -> str:
+        """The policy version the notice belongs to, or :class:`ValidationFailed`."""
         if not VISITOR_ID.match(visitor_id):
             raise ValidationFailed("the visitor id is not a random 22-character URL-safe token")
         if channel not in CHANNELS:
             raise ValidationFailed(f"unknown channel {channel!r}; expected {', '.join(CHANNELS)}")
-        if notice_version != self._config["notice_version"]:
-            raise ValidationFailed(
-                f"the notice {notice_version!r} is not the current one "
-                f"({self._config['notice_version']}); show the banner again"
-            )
+        if notice_version == self._config["notice_version"]:
+            return self._policy.version
+        earlier = self._earlier
+        if earlier is not None and notice_version == earlier.notice_version and now < earlier.until:
+            return earlier.policy_version
+        raise ValidationFailed(
+            f"the notice {notice_version!r} is not the current one "
+            f"({self._config['notice_version']}); show the banner again"
+        )
 
     def _choices(
         self, choices: Mapping[str, bool], gpc: bool

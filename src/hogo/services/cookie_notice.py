@@ -9,8 +9,10 @@ visitor saw (G-02), and a change of a word or a tag asks every visitor again.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from hogo.policy.model import CookieCategory, CookieTag, Policy, Text
@@ -89,6 +91,17 @@ def notice_version(body: dict[str, Any]) -> str:
     """A stable hash of the notice: the same texts and tags always give the same version."""
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierNotice:
+    """The notice of the version in force before the current one, still accepted until
+    ``until``: a visitor whose banner was open when a new version took effect chose on what
+    they saw, and the choice is recorded under that version (G-02), not refused."""
+
+    policy_version: str
+    notice_version: str
+    until: dt.datetime
 
 
 def banner_config(policy: Policy) -> dict[str, Any]:

@@ -21,10 +21,12 @@ from sqlalchemy import Connection, select
 
 from hogo.policy.model import Policy
 from hogo.policy.reconsent import reopened_purposes
+from hogo.services.cookie_notice import EarlierNotice, banner_config
 from hogo.services.policy_versions import PublishedVersion, version_of_row
 from hogo.store.tables import policy_versions
 
 JAPAN = ZoneInfo("Asia/Tokyo")
+NOTICE_GRACE = dt.timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,7 @@ class ServedPolicy:
     policy: Policy
     published: PublishedVersion | None  # None: nothing is in force, the file is served
     consent_since: Mapping[str, dt.datetime] = field(default_factory=dict)
+    previous: PublishedVersion | None = None  # the version in force before this one
 
     @property
     def register_id(self) -> int | None:
@@ -67,7 +70,19 @@ def served_policy(connection: Connection, file_policy: Policy, today: dt.date) -
     in_force = [version_of_row(row) for row in connection.execute(query).mappings()]
     if not in_force:
         return ServedPolicy(file_policy, None)
-    return ServedPolicy(in_force[-1].policy(), in_force[-1], consent_since(in_force))
+    previous = in_force[-2] if len(in_force) > 1 else None
+    return ServedPolicy(in_force[-1].policy(), in_force[-1], consent_since(in_force), previous)
+
+
+def earlier_notice(served: ServedPolicy) -> EarlierNotice | None:
+    """The banner notice of the version before the served one, accepted for
+    :data:`NOTICE_GRACE` after the switch (a banner opened just before it)."""
+    if served.published is None or served.previous is None:
+        return None
+    switched = max(start_of_day(served.published.effective_from), served.published.published_at)
+    before = served.previous.policy()
+    notice = str(banner_config(before)["notice_version"])
+    return EarlierNotice(before.version, notice, switched + NOTICE_GRACE)
 
 
 def consent_since(in_force: list[PublishedVersion]) -> dict[str, dt.datetime]:
