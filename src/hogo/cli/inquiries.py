@@ -13,33 +13,22 @@ from rich.markup import escape
 from rich.table import Table
 
 from hogo.cli.common import DatabaseUrl, cli_actor_id, group_app, one_line_errors
-from hogo.runtime import open_hogo
+from hogo.cli.opening import PolicyPath, Role, opened
 from hogo.services.access import utc_now
 from hogo.services.actor import Actor
 from hogo.services.inquiries import InquiryService
 from hogo.services.inquiry_records import Ticket, TicketSummary
 from hogo.services.rights.deadlines import arrival_date
-from hogo.settings import Settings
 
 inquiries_app = group_app("Work the inquiry desk's questions and complaints (APPI A40; R-47).")
 
-PolicyPath = Annotated[
-    Path | None, typer.Option("--policy", help="Policy file (default: HOGO_POLICY_PATH).")
-]
-Role = Annotated[str, typer.Option("--role", help="The policy role you act in.")]
 TicketId = Annotated[int, typer.Argument(help="The ticket's id.")]
 
 
 @contextmanager
 def _desk(database_url: str | None, policy: Path | None) -> Iterator[InquiryService]:
-    settings = Settings()
-    hogo = open_hogo(
-        database_url or settings.database_url, policy or settings.policy_path, settings=settings
-    )
-    try:
+    with opened(database_url, policy) as hogo:
         yield hogo.inquiries
-    finally:
-        hogo.close()
 
 
 def _actor(role: str) -> Actor:

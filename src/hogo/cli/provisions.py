@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -15,33 +13,16 @@ from rich.markup import escape
 from rich.table import Table
 
 from hogo.cli.common import DatabaseUrl, cli_actor_id, group_app, one_line_errors
+from hogo.cli.opening import PolicyPath, Role, opened
 from hogo.errors import ProvisionRefused
-from hogo.runtime import Hogo, open_hogo
 from hogo.services.actor import Actor
 from hogo.services.provision.basis import Order, Referable
 from hogo.services.provision.provide import Delivery, People, Provided
 from hogo.services.provision.records import LogFilter
-from hogo.settings import Settings
 
 provisions_app = group_app("The provision log and each person's records of provision (R-34, R-40).")
 
-PolicyPath = Annotated[
-    Path | None, typer.Option("--policy", help="Policy file (default: HOGO_POLICY_PATH).")
-]
-Role = Annotated[str, typer.Option("--role", help="The policy role you act in.")]
 SHOWN_EXCLUDED = 20
-
-
-@contextmanager
-def _hogo(database_url: str | None, policy: Path | None) -> Iterator[Hogo]:
-    settings = Settings()
-    hogo = open_hogo(
-        database_url or settings.database_url, policy or settings.policy_path, settings=settings
-    )
-    try:
-        yield hogo
-    finally:
-        hogo.close()
 
 
 def provide(
@@ -109,7 +90,7 @@ def provide(
     order = Order(recipient, purpose, tuple(category), basis, exception, justification, terms)
     people = People(subject_ids=tuple(subject or ()), group=group)
     delivery = Delivery(out, file_format, encrypt, method)
-    with one_line_errors(), _hogo(database_url, policy) as hogo:
+    with one_line_errors(), opened(database_url, policy) as hogo:
         try:
             done = hogo.provision.provide(
                 Actor(cli_actor_id(), role), order, people, delivery, allow_partial=allow_partial
@@ -157,7 +138,7 @@ def list_provisions(
 ) -> None:
     """The provision log, the latest first, by recipient, person and date."""
     wanted = LogFilter(recipient, subject, _aware(since), _aware(until), limit)
-    with one_line_errors(), _hogo(database_url, policy) as hogo:
+    with one_line_errors(), opened(database_url, policy) as hogo:
         found = hogo.provision.log(Actor(cli_actor_id(), role), wanted)
     if as_json:
         typer.echo(json.dumps([p.to_json() for p in found], ensure_ascii=False, indent=2))
@@ -184,7 +165,7 @@ def person_records(
     policy: PolicyPath = None,
 ) -> None:
     """One person's records of provision, as a disclosure gives them (R-40), in JSON."""
-    with one_line_errors(), _hogo(database_url, policy) as hogo:
+    with one_line_errors(), opened(database_url, policy) as hogo:
         found = hogo.provision.records_of(Actor(cli_actor_id(), role), subject)
     typer.echo(json.dumps([r.to_json() for r in found], ensure_ascii=False, indent=2))
 
@@ -200,7 +181,7 @@ def purge(
     Never one still in its period (R-34, R-35, D13): the database refuses that too.
     """
     actor = Actor(cli_actor_id(), role)
-    with one_line_errors(), _hogo(database_url, policy) as hogo:
+    with one_line_errors(), opened(database_url, policy) as hogo:
         provided = hogo.provision.purge_expired(actor)
         received = hogo.receipts.purge_expired(actor)
     typer.echo(f"deleted {provided} records of provision and {received} records of receipt")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -18,17 +17,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from hogo.cli.common import DatabaseUrl, cli_actor_id, group_app, one_line_errors
-from hogo.cli.recipients import opened
+from hogo.cli.opening import PolicyPath, Role, opened
 from hogo.errors import ValidationFailed
 from hogo.services.actor import Actor
 from hogo.services.rights.deadlines import JAPAN
 
 receipts_app = group_app("Records of personal data received from third parties (APPI A30; R-35).")
 
-PolicyPath = Annotated[
-    Path | None, typer.Option("--policy", help="Policy file (default: HOGO_POLICY_PATH).")
-]
-Role = Annotated[str, typer.Option("--role", help="The policy role you act in.")]
 Required = Annotated[str, typer.Option(show_default=False)]
 
 

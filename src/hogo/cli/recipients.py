@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, cast
 
@@ -20,9 +19,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from hogo.cli.common import DatabaseUrl, cli_actor_id, group_app, one_line_errors, open_existing
+from hogo.cli.common import DatabaseUrl, cli_actor_id, group_app, one_line_errors
+from hogo.cli.opening import PolicyPath, Role, opened
 from hogo.errors import ValidationFailed
-from hogo.runtime import Hogo, open_hogo
 from hogo.services.actor import Actor
 from hogo.services.provision.recipients import (
     FactsInput,
@@ -31,32 +30,14 @@ from hogo.services.provision.recipients import (
     RecipientStatus,
     SubProcessor,
 )
-from hogo.settings import Settings
 
 recipients_app = group_app(
     "The recipients register: contracts, sub-processors, checks, foreign bases (R-21, R-33)."
 )
 
-PolicyPath = Annotated[
-    Path | None, typer.Option("--policy", help="Policy file (default: HOGO_POLICY_PATH).")
-]
-Role = Annotated[str, typer.Option("--role", help="The policy role you act in.")]
 RecipientId = Annotated[str, typer.Argument(help="The recipient's id in the policy.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 APPROVAL = {"approved": True, "pending": False}
-
-
-@contextmanager
-def opened(database_url: str | None, policy: Path | None) -> Iterator[Hogo]:
-    """The hogo of an existing database: a missing SQLite file is an error, not created."""
-    settings = Settings()
-    url = database_url or settings.database_url
-    open_existing(url).dispose()
-    hogo = open_hogo(url, policy or settings.policy_path, settings=settings)
-    try:
-        yield hogo
-    finally:
-        hogo.close()
 
 
 def _status_cell(status: RecipientStatus) -> str:

@@ -14,37 +14,20 @@ from rich.console import Console
 from rich.table import Table
 
 from hogo.cli.common import DatabaseUrl, cli_actor_id, group_app, one_line_errors
+from hogo.cli.opening import PolicyPath, Role, opened
 from hogo.errors import ValidationFailed
-from hogo.runtime import Hogo, open_hogo
 from hogo.services.actor import Actor
 from hogo.services.rights.correction import Change
 from hogo.services.rights.requests import RequestService, RightsRequest
-from hogo.settings import Settings
 
 requests_app = group_app("Work the queue of rights requests (APPI A32–A39, GDPR Arts 12–22).")
 
-PolicyPath = Annotated[
-    Path | None, typer.Option("--policy", help="Policy file (default: HOGO_POLICY_PATH).")
-]
-Role = Annotated[str, typer.Option("--role", help="The policy role you act in.")]
 RequestId = Annotated[int, typer.Argument(help="The request's id.")]
 
 
 @contextmanager
-def _hogo(database_url: str | None, policy: Path | None) -> Iterator[Hogo]:
-    settings = Settings()
-    hogo = open_hogo(
-        database_url or settings.database_url, policy or settings.policy_path, settings=settings
-    )
-    try:
-        yield hogo
-    finally:
-        hogo.close()
-
-
-@contextmanager
 def _service(database_url: str | None, policy: Path | None) -> Iterator[RequestService]:
-    with _hogo(database_url, policy) as hogo:
+    with opened(database_url, policy) as hogo:
         yield hogo.requests
 
 
@@ -113,7 +96,7 @@ def verify(
     A request on the ground "no longer needed" whose data is all past retention is fulfilled
     at once (R-42).
     """
-    with one_line_errors(), _hogo(database_url, policy) as hogo:
+    with one_line_errors(), opened(database_url, policy) as hogo:
         hogo.requests.verify(_actor(role), request_id)
         outcome = hogo.fulfilment.fulfil_if_ground_established(_actor(role), request_id)
     typer.echo(f"request {request_id} verified")
@@ -154,7 +137,7 @@ def fulfil(
     policy: PolicyPath = None,
 ) -> None:
     """Do what the request asks, from the vault, and close it (R-38–R-43, G-06–G-10)."""
-    with one_line_errors(), _hogo(database_url, policy) as hogo:
+    with one_line_errors(), opened(database_url, policy) as hogo:
         outcome = hogo.fulfilment.fulfil(
             _actor(role),
             request_id,
@@ -183,7 +166,7 @@ def fulfil_erasures(
     policy: PolicyPath = None,
 ) -> None:
     """Fulfil many erasure requests, a few hundred per transaction (R-42, R-14)."""
-    with one_line_errors(), _hogo(database_url, policy) as hogo:
+    with one_line_errors(), opened(database_url, policy) as hogo:
         wanted = list(request_ids or [])
         if all_verified:
             wanted += [
@@ -209,7 +192,7 @@ def answer(
     policy: PolicyPath = None,
 ) -> None:
     """Write the answer made for a fulfilled request: the disclosure package or page."""
-    with one_line_errors(), _hogo(database_url, policy) as hogo:
+    with one_line_errors(), opened(database_url, policy) as hogo:
         made = hogo.fulfilment.answer(_actor(role), request_id)
         out.write_bytes(made.data)
     typer.echo(f"wrote {made.filename} ({len(made.data)} bytes) to {out}")
