@@ -87,7 +87,12 @@ def _navigation(page: Page, labels: Mapping[str, str]) -> list[dict[str, Any]]:
     entries = [("requests", "/console/requests")]
     if page.session.actor.role in DESK_ROLES:
         entries.append(("inquiries", "/console/inquiries"))
-    entries.append(("data_map", "/"))
+    entries += [
+        ("recipients", "/console/recipients"),
+        ("provisions", "/console/provisions"),
+        ("joint_use", "/console/joint-use"),
+        ("data_map", "/"),
+    ]
     return [
         {"label": labels[key], "href": href(path, page.lang), "current": key == page.section}
         for key, path in entries

@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from hogo.web.pages.console import actions, assets, auth, inquiries, requests
+from hogo.web.pages.console import (
+    actions,
+    assets,
+    auth,
+    inquiries,
+    joint_use,
+    provisions,
+    recipients,
+    requests,
+    subject_records,
+)
 
 router = APIRouter(include_in_schema=False)
 for part in (assets.router, auth.router, requests.router, actions.router, inquiries.router):
+    router.include_router(part)
+for part in (recipients.router, provisions.router, subject_records.router, joint_use.router):
     router.include_router(part)
