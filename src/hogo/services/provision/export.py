@@ -14,6 +14,7 @@ transaction that writes the records, so either both exist or neither does.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import secrets
@@ -151,3 +152,29 @@ def place_file(destination: Path, data: bytes) -> PlacedFile:
         hidden.unlink(missing_ok=True)
         raise ValidationFailed(f"{destination} cannot be written: {error.strerror}") from None
     return PlacedFile(destination, hidden)
+
+
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    """The file of a provision and the facts its provision row keeps."""
+
+    placed: PlacedFile
+    sha256: str
+    format: str
+    encrypted: bool
+    method: str
+    facts_id: int
+    statutory: bool
+    retain_until: dt.datetime
+
+    def values(self) -> dict[str, object]:
+        return {
+            "facts_id": self.facts_id,
+            "method": self.method,
+            "format": self.format,
+            "encrypted": self.encrypted,
+            "file_name": str(self.placed.destination),
+            "file_sha256": self.sha256,
+            "statutory": self.statutory,
+            "retain_until": self.retain_until,
+        }

@@ -16,16 +16,18 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import Connection, select
 
+from hogo.errors import ProvisionRefused
 from hogo.guard.compile import CompiledPolicy
 from hogo.guard.reasons import Reason
 from hogo.guard.state import ConsentState, SubjectState
 from hogo.services.provision.basis import Order, Terms
 from hogo.services.snapshot import chunks
 from hogo.store.lists import among
-from hogo.store.tables import consent_events, restrictions
-from hogo.vault.items import SubjectRow
+from hogo.store.tables import consent_events, items, restrictions, subjects
+from hogo.vault.items import SealedValue, SubjectRow
 
 GRANTED = (ConsentState.GRANTED, ConsentState.GRANTED_BY_GUARDIAN)
+SHOWN_EXCLUDED = 20  # people named in a refusal's message; the extension lists them all
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,3 +148,52 @@ def counts(excluded: Sequence[Excluded]) -> Mapping[str, int]:
     for person in excluded:
         found[person.reason] = found.get(person.reason, 0) + 1
     return found
+
+
+def group_members(connection: Connection, group: str, categories: Sequence[str]) -> list[int]:
+    """Active people of ``group`` with an active item of one of ``categories``."""
+    query = (
+        select(subjects.c.id)
+        .where(
+            subjects.c.subject_group == group,
+            subjects.c.status == "active",
+            select(items.c.id)
+            .where(
+                items.c.subject_id == subjects.c.id,
+                items.c.category.in_(list(categories)),
+                items.c.status == "active",
+            )
+            .exists(),
+        )
+        .order_by(subjects.c.id)
+    )
+    return [int(sid) for sid in connection.execute(query).scalars()]
+
+
+def expired_categories(found: Sequence[SealedValue]) -> frozenset[str]:
+    """The categories all of whose items are past retention (R-12): the guard denies them."""
+    live = {item.category for item in found if not item.expired}
+    return frozenset(item.category for item in found if item.category not in live)
+
+
+def refuse_exclusions(selection: Selection, allow_partial: bool) -> None:
+    if not selection.excluded:
+        return
+    listed = [person.to_json() for person in selection.excluded]
+    if not selection.included:
+        raise ProvisionRefused(
+            f"no one can be provided: {named(selection.excluded)}", excluded=listed
+        )
+    if not allow_partial:
+        raise ProvisionRefused(
+            f"{len(selection.excluded)} of {len(selection.excluded) + len(selection.included)} "
+            f"people cannot be provided ({named(selection.excluded)}); nothing was provided. "
+            "Allow a partial provision to provide the others",
+            excluded=listed,
+        )
+
+
+def named(excluded: Sequence[Excluded]) -> str:
+    shown = ", ".join(f"{p.subject_id} ({p.reason})" for p in excluded[:SHOWN_EXCLUDED])
+    more = len(excluded) - SHOWN_EXCLUDED
+    return shown + (f" and {more} more" if more > 0 else "")

@@ -34,7 +34,16 @@ from hogo.services.actor import Actor
 from hogo.services.auditing import record
 from hogo.services.provision import export
 from hogo.services.provision.basis import Order, Terms, check_order
-from hogo.services.provision.people import Excluded, Selection, counts, select_people
+from hogo.services.provision.people import (
+    SHOWN_EXCLUDED,
+    Excluded,
+    Selection,
+    counts,
+    expired_categories,
+    group_members,
+    refuse_exclusions,
+    select_people,
+)
 from hogo.services.provision.periods import check_method, record_retain_until
 from hogo.services.provision.recipients import (
     REGISTER_ROLES,
@@ -52,11 +61,9 @@ from hogo.services.provision.records import (
 from hogo.services.rights.deadlines import arrival_date
 from hogo.services.scope import require_scope
 from hogo.services.snapshot import chunks, subject_states
-from hogo.store.tables import items, provision_records, provisions, subjects
+from hogo.store.tables import provision_records, provisions
 from hogo.vault.items import SealedValue, SubjectRow
 from hogo.vault.vault import Vault
-
-SHOWN_EXCLUDED = 20  # people named in a refusal's message; the extension lists them all
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,17 +141,13 @@ class ProvisionService:
         key = _public_key(status) if delivery.encrypt else None
         with self._engine.connect() as connection:
             records = self._people(connection, order, people)
-            stored: dict[int, list[SealedValue]] = {}
-            for chunk in chunks(list(records)):
-                found = self._vault.load_sealed_of(connection, chunk, order.categories, now)
-                stored.update(found)
+            stored = self._sealed(connection, list(records), order.categories, now)
             selection = self._select(connection, actor, order, terms, records, stored, now)
-        _refuse_exclusions(selection, allow_partial)
+        refuse_exclusions(selection, allow_partial)
         data = fmt.render(self._frame(order, selection.included, stored))
         data = export.sealed(data, key) if key is not None else data
-        placed = export.place_file(destination, data)
-        the_file = FileFacts(
-            placed=placed,
+        the_file = export.FileFacts(
+            placed=export.place_file(destination, data),
             sha256=hashlib.sha256(data).hexdigest(),
             format=fmt.name,
             encrypted=key is not None,
@@ -153,13 +156,7 @@ class ProvisionService:
             statutory=terms.statutory,
             retain_until=record_retain_until(method, now),
         )
-        try:
-            provision_id = self._commit(actor, order, the_file, selection, now)
-        except BaseException:
-            placed.withdraw()
-            raise
-        finally:
-            placed.discard_hidden()
+        provision_id = self._commit_or_withdraw(actor, order, the_file, selection, now)
         return Provided(
             id=provision_id,
             order=order,
@@ -244,7 +241,7 @@ class ProvisionService:
         if people.subject_ids and people.group is not None:
             raise ValidationFailed("name people by id or by group, not both")
         if people.group is not None:
-            ids = _group_members(connection, people.group, order.categories)
+            ids = group_members(connection, people.group, order.categories)
         else:
             ids = list(dict.fromkeys(people.subject_ids))
         if not ids:
@@ -257,6 +254,14 @@ class ProvisionService:
             raise NotFound(f"no subject {', '.join(map(str, missing[:SHOWN_EXCLUDED]))}")
         return {sid: found[sid] for sid in ids}
 
+    def _sealed(
+        self, connection: Connection, ids: list[int], categories: Sequence[str], now: dt.datetime
+    ) -> dict[int, list[SealedValue]]:
+        stored: dict[int, list[SealedValue]] = {}
+        for chunk in chunks(ids):
+            stored.update(self._vault.load_sealed_of(connection, chunk, categories, now))
+        return stored
+
     def _select(
         self,
         connection: Connection,
@@ -268,7 +273,7 @@ class ProvisionService:
         now: dt.datetime,
     ) -> Selection:
         rows = list(records.values())
-        expired = {sid: _expired(found) for sid, found in stored.items()}
+        expired = {sid: expired_categories(found) for sid, found in stored.items()}
         states = subject_states(connection, self._compiled, rows, expired, now)
         return select_people(connection, self._compiled, actor.role, order, terms, rows, states)
 
@@ -306,11 +311,28 @@ class ProvisionService:
 
     # -- writing -----------------------------------------------------------------------
 
+    def _commit_or_withdraw(
+        self,
+        actor: Actor,
+        order: Order,
+        the_file: export.FileFacts,
+        selection: Selection,
+        now: dt.datetime,
+    ) -> int:
+        """:meth:`_commit`; if it fails, the file goes too. The hidden copy goes either way."""
+        try:
+            return self._commit(actor, order, the_file, selection, now)
+        except BaseException:
+            the_file.placed.withdraw()
+            raise
+        finally:
+            the_file.placed.discard_hidden()
+
     def _commit(
         self,
         actor: Actor,
         order: Order,
-        the_file: FileFacts,
+        the_file: export.FileFacts,
         selection: Selection,
         now: dt.datetime,
     ) -> int:
@@ -354,58 +376,6 @@ class ProvisionService:
         return provision_id
 
 
-@dataclass(frozen=True, slots=True)
-class FileFacts:
-    """The file of a provision and the facts its provision row keeps."""
-
-    placed: export.PlacedFile
-    sha256: str
-    format: str
-    encrypted: bool
-    method: str
-    facts_id: int
-    statutory: bool
-    retain_until: dt.datetime
-
-    def values(self) -> dict[str, object]:
-        return {
-            "facts_id": self.facts_id,
-            "method": self.method,
-            "format": self.format,
-            "encrypted": self.encrypted,
-            "file_name": str(self.placed.destination),
-            "file_sha256": self.sha256,
-            "statutory": self.statutory,
-            "retain_until": self.retain_until,
-        }
-
-
-def _group_members(connection: Connection, group: str, categories: Sequence[str]) -> list[int]:
-    """Active people of ``group`` with an active item of one of ``categories``."""
-    query = (
-        select(subjects.c.id)
-        .where(
-            subjects.c.subject_group == group,
-            subjects.c.status == "active",
-            select(items.c.id)
-            .where(
-                items.c.subject_id == subjects.c.id,
-                items.c.category.in_(list(categories)),
-                items.c.status == "active",
-            )
-            .exists(),
-        )
-        .order_by(subjects.c.id)
-    )
-    return [int(sid) for sid in connection.execute(query).scalars()]
-
-
-def _expired(found: Sequence[SealedValue]) -> frozenset[str]:
-    """The categories all of whose items are past retention (R-12): the guard denies them."""
-    live = {item.category for item in found if not item.expired}
-    return frozenset(item.category for item in found if item.category not in live)
-
-
 def _facts_id(status: RecipientStatus) -> int:
     if status.facts is None:  # check_order refuses a recipient without facts first
         raise ProvisionRefused(f"recipient {status.id} has no facts on record")
@@ -419,26 +389,3 @@ def _public_key(status: RecipientStatus) -> str:
             f"recipient {status.id} has no public key on record: it cannot be sent sealed"
         )
     return key
-
-
-def _refuse_exclusions(selection: Selection, allow_partial: bool) -> None:
-    if not selection.excluded:
-        return
-    listed = [person.to_json() for person in selection.excluded]
-    if not selection.included:
-        raise ProvisionRefused(
-            f"no one can be provided: {_named(selection.excluded)}", excluded=listed
-        )
-    if not allow_partial:
-        raise ProvisionRefused(
-            f"{len(selection.excluded)} of {len(selection.excluded) + len(selection.included)} "
-            f"people cannot be provided ({_named(selection.excluded)}); nothing was provided. "
-            "Allow a partial provision to provide the others",
-            excluded=listed,
-        )
-
-
-def _named(excluded: Sequence[Excluded]) -> str:
-    shown = ", ".join(f"{p.subject_id} ({p.reason})" for p in excluded[:SHOWN_EXCLUDED])
-    more = len(excluded) - SHOWN_EXCLUDED
-    return shown + (f" and {more} more" if more > 0 else "")
