@@ -174,8 +174,9 @@ def upgrade() -> None:
         batch_op.create_index("ix_provision_records_retain_until", ["retain_until"], unique=False)
         batch_op.create_index(
             "ix_provision_records_subject_id",
-            ["subject_id", "provision_id", "consent_event_id", "retain_until"],
+            ["subject_id"],
             unique=False,
+            postgresql_include=["provision_id", "consent_event_id", "retain_until"],
         )
 
     op.create_table(
