@@ -14,6 +14,7 @@ BENCHES = [
     "consent_size.py",
     "accesslog.py",
     "consent_api.py",
+    "provide.py",
 ]
 
 
