@@ -35,3 +35,7 @@ class Settings(BaseSettings):
     export_dir: Path = Path("exports")
     # How often a running hogo asks the register whether another policy version is in force.
     policy_check_seconds: float = 1.0
+    # Where ``hogo backup create`` writes backups (hogo.services.backups).
+    backup_dir: Path = Path("backups")
+    # Keep backups no longer than needed; §4: a backup older than this is due to be rotated out.
+    backup_keep_days: int = 35

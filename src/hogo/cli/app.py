@@ -42,6 +42,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "hogo.cli.provisions:provisions_app",
         "The provision log and each person's records of provision (R-40).",
     ),
+    "backup": (
+        "hogo.cli.backup:backup_app",
+        "Take, list and restore backups; a restore keeps erasures (R-14).",
+    ),
     "serve": ("hogo.cli.serve:serve", "Serve the API and pages over a database."),
     "demo": ("hogo.cli.demo:demo", "Seed policy + synthetic subjects + the server on localhost."),
 }
