@@ -122,7 +122,10 @@ def fill_records(hogo: Hogo, records: int) -> None:
             int(i)
             for i in connection.execute(select(subjects.c.id).order_by(subjects.c.id)).scalars()
         ]
-    facts_id = hogo.recipients.status(RECIPIENT).facts.id  # type: ignore[union-attr]
+    facts = hogo.recipients.status(RECIPIENT).facts
+    if facts is None:
+        raise SystemExit(f"no facts recorded for {RECIPIENT}")
+    facts_id = facts.id
     now = dt.datetime.now(dt.UTC)
     per = min(100_000, len(ids))
     for start in range(0, records, per):

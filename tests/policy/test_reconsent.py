@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from hogo.policy.diff import Change
+from hogo.policy.diff import Change, ChangeClass
 from hogo.policy.model import Policy
 from hogo.policy.reconsent import reopened_purposes
 
 
-def change(path: str, classification: str = "consent") -> Change:
-    return Change(path, "changed", classification, "because")  # type: ignore[arg-type]
+def change(path: str, classification: ChangeClass = "consent") -> Change:
+    return Change(path, "changed", classification, "because")
 
 
 def test_R64_a_purpose_change_reopens_that_purpose(policy: Policy) -> None:
@@ -19,7 +19,7 @@ def test_R64_a_purpose_change_reopens_that_purpose(policy: Policy) -> None:
 
 
 @pytest.mark.parametrize("classification", ["notice", "editorial"])
-def test_R64_other_classes_reopen_nothing(policy: Policy, classification: str) -> None:
+def test_R64_other_classes_reopen_nothing(policy: Policy, classification: ChangeClass) -> None:
     found = reopened_purposes(change("purposes.preference_advertising", classification), policy)
     assert found == frozenset()
 

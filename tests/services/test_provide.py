@@ -11,6 +11,7 @@ import os
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pyrage
@@ -38,19 +39,18 @@ DELIVERY = Order(
 )
 
 
-def contract(**changes: object) -> FactsInput:
-    given: dict[str, object] = {
-        "legal_name": "ヤマト配送株式会社",
-        "address": "東京都中央区銀座1-1-1",
-        "representative": "代表取締役 山田太郎",
-        "contract_ref": "C-2029-017",
-        "contract_from": dt.date(2029, 4, 1),
-        "security_terms": "Annex 3: access control, encryption in transit, deletion on end",
-        "contract_items": ("a", "b", "c", "d", "e", "f", "g", "h"),
-        "supervised_on": dt.date(2029, 10, 1),
-    }
-    given.update(changes)
-    return FactsInput(**given)  # type: ignore[arg-type]
+def contract(**changes: Any) -> FactsInput:
+    facts = FactsInput(
+        legal_name="ヤマト配送株式会社",
+        address="東京都中央区銀座1-1-1",
+        representative="代表取締役 山田太郎",
+        contract_ref="C-2029-017",
+        contract_from=dt.date(2029, 4, 1),
+        security_terms="Annex 3: access control, encryption in transit, deletion on end",
+        contract_items=("a", "b", "c", "d", "e", "f", "g", "h"),
+        supervised_on=dt.date(2029, 10, 1),
+    )
+    return dataclasses.replace(facts, **changes)
 
 
 @pytest.fixture
