@@ -18,6 +18,7 @@ from hogo.policy.load import load_policy
 from hogo.policy.model import Policy
 from hogo.services.access import AccessService, Clock, utc_now
 from hogo.services.access_logs import AccessLogService
+from hogo.services.choices import ChoicesService
 from hogo.services.cookie_consent import CookieConsentService
 from hogo.services.inquiries import InquiryService
 from hogo.services.policy_versions import PolicyVersions
@@ -79,6 +80,7 @@ class Hogo:
     access_logs: AccessLogService
     policy_versions: PolicyVersions
     cookie_consent: CookieConsentService
+    choices: ChoicesService
     recipients: RecipientRegister
     receipts: ReceiptService
     provision: ProvisionService
@@ -191,6 +193,10 @@ def build(foundation: Foundation, watch: PolicyWatch) -> Hogo:
     requests = RequestService(engine, policy, clock, notifier)
     eraser = Eraser(policy, keyring, foundation.suppression)
     register = RecipientRegister(engine, policy, clock)
+    subjects = SubjectService(engine, policy, compiled, vault, eraser, clock)
+    cookie_consent = CookieConsentService(
+        engine, policy, keyring, clock, earlier=earlier_notice(served)
+    )
     return Hogo(
         engine=engine,
         policy=policy,
@@ -198,7 +204,7 @@ def build(foundation: Foundation, watch: PolicyWatch) -> Hogo:
         compiled=compiled,
         vault=vault,
         access=AccessService(engine, compiled, vault, clock),
-        subjects=SubjectService(engine, policy, compiled, vault, eraser, clock),
+        subjects=subjects,
         requests=requests,
         fulfilment=FulfilmentService(engine, policy, vault, requests, eraser, clock),
         inquiries=InquiryService(engine, policy, keyring, clock),
@@ -206,9 +212,8 @@ def build(foundation: Foundation, watch: PolicyWatch) -> Hogo:
         intake=IntakeService(engine, policy, vault, keyring, requests, foundation.mailer, clock),
         access_logs=AccessLogService(engine, policy, clock),
         policy_versions=PolicyVersions(engine, clock),
-        cookie_consent=CookieConsentService(
-            engine, policy, keyring, clock, earlier=earlier_notice(served)
-        ),
+        cookie_consent=cookie_consent,
+        choices=ChoicesService(engine, policy, compiled, vault, subjects, cookie_consent, clock),
         recipients=register,
         receipts=ReceiptService(engine, policy, vault, clock),
         provision=ProvisionService(

@@ -52,10 +52,8 @@ router = APIRouter(include_in_schema=False)
 
 
 def get_choices(hogo: HogoDep) -> ChoicesService:
-    """The service over the open hogo's parts (it holds no state of its own)."""
-    return ChoicesService(
-        hogo.engine, hogo.policy, hogo.compiled, hogo.vault, hogo.subjects, hogo.cookie_consent
-    )
+    """The choices service of the policy version in force."""
+    return hogo.choices
 
 
 ChoicesDep = Annotated[ChoicesService, Depends(get_choices)]
