@@ -25,6 +25,8 @@ from hogo.services.policy_versions import PolicyVersions
 from hogo.services.provision.provide import ProvisionService
 from hogo.services.provision.receipts import ReceiptService
 from hogo.services.provision.recipients import RecipientRegister
+from hogo.services.retention.holds import HoldService
+from hogo.services.retention.sweeper import Sweeper
 from hogo.services.rights.deadlines import arrival_date
 from hogo.services.rights.erasure import Eraser, reapply
 from hogo.services.rights.fulfilment import FulfilmentService
@@ -84,6 +86,8 @@ class Hogo:
     recipients: RecipientRegister
     receipts: ReceiptService
     provision: ProvisionService
+    sweeper: Sweeper
+    holds: HoldService
     watch: PolicyWatch = field(repr=False, compare=False)
 
     def follow(self) -> Hogo:
@@ -219,5 +223,7 @@ def build(foundation: Foundation, watch: PolicyWatch) -> Hogo:
         provision=ProvisionService(
             engine, compiled, vault, register, clock, export_dir=foundation.export_dir
         ),
+        sweeper=Sweeper(engine, policy, keyring, foundation.suppression, clock),
+        holds=HoldService(engine, policy, clock),
         watch=watch,
     )

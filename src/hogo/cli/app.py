@@ -46,6 +46,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "hogo.cli.backup:backup_app",
         "Take, list and restore backups; a restore keeps erasures (R-14).",
     ),
+    "sweep": (
+        "hogo.cli.sweep:sweep_app",
+        "Delete items past their retention; the log of runs (R-12, R-13).",
+    ),
+    "holds": ("hogo.cli.holds:holds_app", "Place, lift and list legal holds (R-13)."),
     "serve": ("hogo.cli.serve:serve", "Serve the API and pages over a database."),
     "demo": ("hogo.cli.demo:demo", "Seed policy + synthetic subjects + the server on localhost."),
 }

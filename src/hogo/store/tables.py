@@ -113,6 +113,13 @@ items = Table(
         sqlite_where=text("blind_index IS NOT NULL"),
         postgresql_where=text("blind_index IS NOT NULL"),
     ),
+    # The sweep finds what is due without a scan; items kept without a limit stay out.
+    Index(
+        "ix_items_retain_until",
+        "retain_until",
+        sqlite_where=text("retain_until IS NOT NULL"),
+        postgresql_where=text("retain_until IS NOT NULL"),
+    ),
 )
 
 consent_events = Table(
@@ -475,4 +482,50 @@ receipts = Table(
     Column("retain_until", UTCDateTime(), nullable=False),  # Rules Art. 25
     Index("ix_receipts_subject_id", "subject_id"),
     Index("ix_receipts_retain_until", "retain_until"),
+)
+
+# --- retention: sweeps and legal holds (R-12, R-13, D18) ------------------------------------
+
+sweep_runs = Table(
+    "sweep_runs",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("as_of", UTCDateTime(), nullable=False),  # the moment retention is judged at
+    Column("started_at", UTCDateTime(), nullable=False),
+    Column("run_by", String(200), nullable=False),
+    Column("host", String(200), nullable=False),
+)
+
+sweep_log = Table(
+    "sweep_log",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("run_id", BigId, ForeignKey("sweep_runs.id"), nullable=False),
+    Column("rule", String(64), nullable=False),  # the retention rule, or "" for none
+    Column("category", String(64), nullable=False),
+    Column("method", String(16), nullable=False),  # delete | anonymise
+    Column("items", Integer, nullable=False),
+    Column("subjects", Integer, nullable=False),
+    Column("at", UTCDateTime(), nullable=False),  # when this chunk committed
+    Index("ix_sweep_log_run_id", "run_id"),
+)
+
+sweep_finishes = Table(
+    "sweep_finishes",
+    metadata,
+    Column("run_id", BigId, ForeignKey("sweep_runs.id"), primary_key=True, autoincrement=False),
+    Column("finished_at", UTCDateTime(), nullable=False),
+)
+
+legal_holds = Table(
+    "legal_holds",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("subject_id", BigId, ForeignKey("subjects.id"), nullable=True),  # none: everyone
+    Column("category", String(64), nullable=True),  # none: every category
+    Column("reason", Text, nullable=False),
+    Column("owner", String(200), nullable=False),
+    Column("placed_at", UTCDateTime(), nullable=False),
+    Column("lifted_at", UTCDateTime(), nullable=True),
+    Index("ix_legal_holds_subject_id", "subject_id"),
 )

@@ -36,6 +36,7 @@ class Suppression:
     tombstone: bytes
     item_ids: tuple[int, ...]
     erased_at: str  # ISO 8601
+    reason: str = "erasure"  # erasure (a request or a status change) | retention (a sweep)
 
     @property
     def whole_subject(self) -> bool:
@@ -81,6 +82,7 @@ def _line(entry: Suppression) -> str:
         "tombstone": entry.tombstone.hex(),
         "item_ids": list(entry.item_ids),
         "erased_at": entry.erased_at,
+        "reason": entry.reason,
     }
     return json.dumps(body, separators=(",", ":")) + "\n"
 
@@ -93,6 +95,7 @@ def _parse(line: str, path: Path, number: int) -> Suppression:
             tombstone=bytes.fromhex(body["tombstone"]),
             item_ids=tuple(int(item) for item in body["item_ids"]),
             erased_at=str(body["erased_at"]),
+            reason=str(body.get("reason", "erasure")),
         )
     except (ValueError, KeyError, TypeError):
         raise SuppressionUnavailable(

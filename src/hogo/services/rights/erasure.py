@@ -293,12 +293,14 @@ def _reapply_one(connection: Connection, entry: Suppression, now: dt.datetime) -
         gone = delete_items(connection, entry.subject_id, entry.item_ids)
         if not gone:
             return False
-        # What the law keeps stays suspended, as it was when the items were erased.
-        connection.execute(
-            insert(restrictions).values(
-                subject_id=entry.subject_id, purpose=None, kind="suspension", since=now
+        if entry.reason == "erasure":
+            # What the law keeps stays suspended, as it was when the items were erased; items
+            # that merely reached the end of their retention suspend nothing.
+            connection.execute(
+                insert(restrictions).values(
+                    subject_id=entry.subject_id, purpose=None, kind="suspension", since=now
+                )
             )
-        )
     record_audit(
         connection,
         SYSTEM,

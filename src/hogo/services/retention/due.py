@@ -1,0 +1,66 @@
+"""The items a sweep may take: active, past their ``retain_until``, and under no legal hold.
+
+Items are read a chunk at a time in id order after the last id seen (keyset pagination, on
+the partial index of ``retain_until``). On PostgreSQL a claim locks its rows and skips rows
+another sweeper has locked (``FOR UPDATE SKIP LOCKED``), so sweepers on several hosts never
+take the same item. The legal floor of a rule is judged afterwards, in Python
+(:mod:`.attribution`): it depends on the item's purposes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Connection, func, select
+
+from hogo.services.retention.holds import not_held
+from hogo.store.tables import items
+from hogo.vault.items import ACTIVE
+
+
+@dataclass(frozen=True, slots=True)
+class DueItem:
+    id: int
+    subject_id: int
+    category: str
+    purposes: tuple[str, ...]
+    collected_at: dt.datetime
+
+
+def _due(as_of: dt.datetime) -> list[ColumnElement[bool]]:
+    return [
+        items.c.retain_until.is_not(None),
+        items.c.retain_until <= as_of,
+        items.c.status == ACTIVE,
+        not_held(),
+    ]
+
+
+def claim(
+    connection: Connection, as_of: dt.datetime, after: int, chunk: int, *, lock: bool
+) -> list[DueItem]:
+    """Up to ``chunk`` items due at ``as_of`` with an id above ``after``, in id order.
+
+    With ``lock`` (PostgreSQL only), they stay locked to this transaction.
+    """
+    query = (
+        select(
+            items.c.id, items.c.subject_id, items.c.category, items.c.purposes, items.c.collected_at
+        )
+        .where(items.c.id > after, *_due(as_of))
+        .order_by(items.c.id)
+        .limit(chunk)
+    )
+    if lock and connection.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=items)
+    return [
+        DueItem(row.id, row.subject_id, row.category, tuple(row.purposes), row.collected_at)
+        for row in connection.execute(query)
+    ]
+
+
+def count_due(connection: Connection, as_of: dt.datetime) -> int:
+    """How many items are due at ``as_of`` and not held, floors not yet judged."""
+    query = select(func.count()).select_from(items).where(*_due(as_of))
+    return int(connection.execute(query).scalar_one())

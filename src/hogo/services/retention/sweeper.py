@@ -1,0 +1,241 @@
+"""The retention sweep: items past their retention are deleted, and every run is logged (R-12).
+
+``plan`` says what a sweep would take, changing nothing. ``run`` works in chunks, each its own
+transaction: claim due items not under a legal hold (:mod:`.due`), leave those a legal floor
+still keeps (R-13), delete the others with their earlier values, log them per rule, category
+and method (:mod:`.runlog`), write their suppression entries to disk and commit. The entries
+are flushed before the commit (R-14), so a backup restored later does not bring a swept item
+back. A run stopped half way keeps its committed chunks; the next run takes the rest.
+
+A rule whose ``then`` is ``anonymise`` is logged as ``anonymise`` but, until the
+de-identification engine lands, its items are deleted like any other: nothing of them stays.
+A subject whose every item went stays as a row: its ledgers (requests, consents, audit entries)
+point at it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine, select
+
+from hogo.errors import Conflict, Forbidden, ValidationFailed
+from hogo.policy.model import Policy
+from hogo.services.access import Clock
+from hogo.services.actor import Actor
+from hogo.services.auditing import record
+from hogo.services.retention.attribution import Attributor, floor_passed
+from hogo.services.retention.due import DueItem, claim, count_due
+from hogo.services.retention.runlog import (
+    PlanRow,
+    SweepRun,
+    finish_run,
+    log_chunk,
+    recent_runs,
+    start_run,
+)
+from hogo.store.lists import among
+from hogo.store.tables import subjects
+from hogo.vault.erase import delete_items, tombstone
+from hogo.vault.keys import KeyRing
+from hogo.vault.suppression import Suppression, SuppressionList
+
+SWEEP_ROLES = ("privacy_office",)  # who runs sweeps
+Progress = Callable[[int], None]  # called after each chunk with the items it examined
+Group = tuple[str, str, str]  # rule, category, method
+
+
+@dataclass(frozen=True, slots=True)
+class SweepReport:
+    run_id: int
+    as_of: dt.datetime
+    rows: tuple[PlanRow, ...]  # subjects: distinct people of the run
+    chunks: int
+
+    @property
+    def items(self) -> int:
+        return sum(row.items for row in self.rows)
+
+
+class Sweeper:
+    """Sweeps the items of one database under one policy."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        policy: Policy,
+        keyring: KeyRing,
+        suppression: SuppressionList,
+        clock: Clock,
+    ) -> None:
+        self._engine = engine
+        self._attributor = Attributor(policy)
+        self._keyring = keyring
+        self._suppression = suppression
+        self._clock = clock
+
+    def plan(self, as_of: dt.datetime, chunk: int = 5000) -> list[PlanRow]:
+        """What a run at ``as_of`` would take, per rule, category and method; nothing changes."""
+        tally = _Tally()
+        after = 0
+        with self._engine.connect() as connection:
+            while claimed := claim(connection, as_of, after, chunk, lock=False):
+                after = claimed[-1].id
+                tally.add(self._groups(self._due(claimed, as_of)))
+        return tally.rows()
+
+    def due_count(self, as_of: dt.datetime) -> int:
+        """Items past ``retain_until`` and not held; an upper bound of what a run takes."""
+        with self._engine.connect() as connection:
+            return count_due(connection, as_of)
+
+    def runs(self, limit: int = 20) -> list[SweepRun]:
+        """The latest runs, the latest first; one without a finish was interrupted."""
+        with self._engine.connect() as connection:
+            return recent_runs(connection, limit)
+
+    def run(
+        self,
+        actor: Actor,
+        as_of: dt.datetime,
+        chunk: int = 1000,
+        progress: Progress | None = None,
+    ) -> SweepReport:
+        """Sweep what is due at ``as_of``; see the module docstring."""
+        _require_sweep_role(actor)
+        if chunk < 1:
+            raise ValidationFailed("a chunk holds at least one item")
+        run_id = self._start(actor, as_of)
+        tally, chunks, after = _Tally(), 0, 0
+        while True:
+            with self._engine.begin() as connection:
+                claimed = claim(connection, as_of, after, chunk, lock=True)
+                if not claimed:
+                    break
+                after = claimed[-1].id
+                tally.add(self._sweep_chunk(connection, run_id, self._due(claimed, as_of)))
+            chunks += 1
+            if progress is not None:
+                progress(len(claimed))
+        self._finish(actor, run_id, tally)
+        return SweepReport(run_id, as_of, tuple(tally.rows()), chunks)
+
+    def _start(self, actor: Actor, as_of: dt.datetime) -> int:
+        now = self._clock()
+        with self._engine.begin() as connection:
+            run_id = start_run(connection, as_of, now, actor.id, socket.gethostname()[:200])
+            detail = {"run_id": run_id, "as_of": as_of.isoformat()}
+            record(connection, actor, "sweep_started", subject_id=None, at=now, detail=detail)
+        return run_id
+
+    def _finish(self, actor: Actor, run_id: int, tally: _Tally) -> None:
+        now = self._clock()
+        with self._engine.begin() as connection:
+            finish_run(connection, run_id, now)
+            detail = {"run_id": run_id, "items": tally.items}
+            record(connection, actor, "sweep_finished", subject_id=None, at=now, detail=detail)
+
+    def _due(self, claimed: Sequence[DueItem], as_of: dt.datetime) -> list[DueItem]:
+        """The claimed items no legal floor keeps at ``as_of`` (R-13)."""
+        attribute = self._attributor.attribute
+        return [
+            item
+            for item in claimed
+            if floor_passed(attribute(item.category, item.purposes), item.collected_at, as_of)
+        ]
+
+    def _groups(self, due: Sequence[DueItem]) -> dict[Group, list[DueItem]]:
+        grouped: dict[Group, list[DueItem]] = defaultdict(list)
+        for item in due:
+            found = self._attributor.attribute(item.category, item.purposes)
+            grouped[(found.rule, item.category, found.method)].append(item)
+        return grouped
+
+    def _sweep_chunk(
+        self, connection: Connection, run_id: int, due: Sequence[DueItem]
+    ) -> dict[Group, list[DueItem]]:
+        """Delete ``due``, log it, and flush its suppression entries; the caller commits."""
+        by_subject: dict[int, list[int]] = defaultdict(list)
+        for item in due:
+            by_subject[item.subject_id].append(item.id)
+        remove(connection, by_subject)
+        grouped = self._groups(due)
+        now = self._clock()
+        log_chunk(connection, run_id, _Tally.of(grouped), now)
+        # Written last, just before the commit: a crash after it is finished on the next open.
+        self._suppression.append(self._entries(connection, by_subject, now))
+        return grouped
+
+    def _entries(
+        self, connection: Connection, by_subject: Mapping[int, list[int]], now: dt.datetime
+    ) -> list[Suppression]:
+        if not by_subject:
+            return []
+        query = select(subjects.c.id, subjects.c.subject_group, subjects.c.ref).where(
+            among(connection, subjects.c.id, sorted(by_subject))
+        )
+        return [
+            Suppression(
+                row.id,
+                tombstone(self._keyring, row.subject_group, row.ref),
+                tuple(by_subject[row.id]),
+                now.isoformat(),
+                reason="retention",
+            )
+            for row in connection.execute(query)
+        ]
+
+
+def remove(connection: Connection, by_subject: Mapping[int, Sequence[int]]) -> int:
+    """Delete the items of each subject with their earlier values; every one must go."""
+    gone = 0
+    for subject_id, item_ids in by_subject.items():
+        removed = delete_items(connection, subject_id, item_ids)
+        if removed != len(item_ids):
+            raise Conflict(
+                f"sweep stopped: {len(item_ids) - removed} items of subject {subject_id} "
+                "changed while it ran; this chunk was not changed, run again"
+            )
+        gone += removed
+    return gone
+
+
+def _require_sweep_role(actor: Actor) -> None:
+    if actor.role not in SWEEP_ROLES:
+        raise Forbidden(
+            f"role {actor.role!r} may not run sweeps; it is for {', '.join(SWEEP_ROLES)}",
+            role=actor.role,
+        )
+
+
+class _Tally:
+    """Items and distinct subjects per rule, category and method, added up chunk by chunk."""
+
+    def __init__(self) -> None:
+        self._items: dict[Group, int] = defaultdict(int)
+        self._subjects: dict[Group, set[int]] = defaultdict(set)
+
+    def add(self, grouped: Mapping[Group, Sequence[DueItem]]) -> None:
+        for key, due in grouped.items():
+            self._items[key] += len(due)
+            self._subjects[key].update(item.subject_id for item in due)
+
+    @property
+    def items(self) -> int:
+        return sum(self._items.values())
+
+    def rows(self) -> list[PlanRow]:
+        return [
+            PlanRow(*key, self._items[key], len(self._subjects[key])) for key in sorted(self._items)
+        ]
+
+    @staticmethod
+    def of(grouped: Mapping[Group, Sequence[DueItem]]) -> list[PlanRow]:
+        return [
+            PlanRow(*key, len(due), len({item.subject_id for item in due}))
+            for key, due in sorted(grouped.items())
+        ]
