@@ -13,12 +13,13 @@ Every function runs in the caller's transaction: the erasure is whole or not at 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.hmac import HMAC
 from sqlalchemy import Connection, delete, func, select, update
 
+from hogo.store.lists import among
 from hogo.store.tables import item_revisions, items, request_attachments, subjects
 from hogo.vault.keys import KeyRing
 
@@ -46,6 +47,18 @@ def delete_items(connection: Connection, subject_id: int, item_ids: Collection[i
         delete(items).where(items.c.subject_id == subject_id, items.c.id.in_(ids))
     )
     return int(result.rowcount)
+
+
+def delete_many_items(connection: Connection, item_ids: Sequence[int]) -> int:
+    """Delete items of any subjects, with their earlier values, in two statements (a sweep's
+    chunk); how many items went."""
+    if not item_ids:
+        return 0
+    ids = sorted(item_ids)
+    connection.execute(
+        delete(item_revisions).where(among(connection, item_revisions.c.item_id, ids))
+    )
+    return int(connection.execute(delete(items).where(among(connection, items.c.id, ids))).rowcount)
 
 
 def shred_subject(connection: Connection, subject_id: int, now: dt.datetime) -> int:

@@ -40,7 +40,7 @@ from hogo.services.retention.runlog import (
 )
 from hogo.store.lists import among
 from hogo.store.tables import subjects
-from hogo.vault.erase import delete_items, tombstone
+from hogo.vault.erase import delete_many_items, tombstone
 from hogo.vault.keys import KeyRing
 from hogo.vault.suppression import Suppression, SuppressionList
 
@@ -191,17 +191,16 @@ class Sweeper:
 
 
 def remove(connection: Connection, by_subject: Mapping[int, Sequence[int]]) -> int:
-    """Delete the items of each subject with their earlier values; every one must go."""
-    gone = 0
-    for subject_id, item_ids in by_subject.items():
-        removed = delete_items(connection, subject_id, item_ids)
-        if removed != len(item_ids):
-            raise Conflict(
-                f"sweep stopped: {len(item_ids) - removed} items of subject {subject_id} "
-                "changed while it ran; this chunk was not changed, run again"
-            )
-        gone += removed
-    return gone
+    """Delete the chunk's items with their earlier values, in two statements; every one must
+    go, or the chunk is not changed."""
+    ids = [item_id for item_ids in by_subject.values() for item_id in item_ids]
+    removed = delete_many_items(connection, ids)
+    if removed != len(ids):
+        raise Conflict(
+            f"sweep stopped: {len(ids) - removed} items changed while it ran; this chunk was "
+            "not changed, run again"
+        )
+    return removed
 
 
 def _require_sweep_role(actor: Actor) -> None:
