@@ -15,6 +15,7 @@ BENCHES = [
     "accesslog.py",
     "consent_api.py",
     "provide.py",
+    "sweep.py",
 ]
 
 
