@@ -5,43 +5,29 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import ColumnElement, Connection, func, select
 
 from hogo.guard.compile import CompiledPolicy
 from hogo.guard.state import ConsentEvent, SubjectState
-from hogo.store.lists import among
+from hogo.store.lists import among, chunks
 from hogo.store.tables import consent_events, items, restrictions
 from hogo.vault.items import SubjectRow
 
+STOP = "provision_stop"  # a stop of provision to third parties (APPI A35(3))
+
 
 def consent_ledger(connection: Connection, subject_id: int) -> list[ConsentEvent]:
-    rows = connection.execute(
-        select(
-            consent_events.c.purpose,
-            consent_events.c.action,
-            consent_events.c.version,
-            consent_events.c.by_guardian,
-            consent_events.c.recorded_at,
-        )
-        .where(consent_events.c.subject_id == subject_id)
-        .order_by(consent_events.c.id)
-    )
-    return [ConsentEvent(*row) for row in rows]
+    """One subject's consent ledger, in the order the events were appended."""
+    return consent_ledgers(connection, [subject_id])[subject_id]
 
 
 def restricted_purposes(connection: Connection, subject_id: int) -> list[str | None]:
     """Purposes whose use is stopped by a request in force (``None``: every purpose).
 
-    A stop of provision to third parties is not a stop of use; the provision step reads it.
+    A stop of provision to third parties is not a stop of use; the provision step reads it
+    (:func:`provision_stops`).
     """
-    rows = connection.execute(
-        select(restrictions.c.purpose).where(
-            restrictions.c.subject_id == subject_id,
-            restrictions.c.lifted_at.is_(None),
-            restrictions.c.kind != "provision_stop",
-        )
-    )
-    return list(rows.scalars())
+    return restrictions_of(connection, [subject_id]).get(subject_id, [])
 
 
 def latest_retention(
@@ -91,13 +77,6 @@ def subject_state(
     )
 
 
-CHUNK = 5_000  # subject ids per IN list: well under SQLite's limit of bound parameters
-
-
-def chunks(values: Sequence[int], size: int = CHUNK) -> list[Sequence[int]]:
-    return [values[start : start + size] for start in range(0, len(values), size)]
-
-
 def consent_ledgers(
     connection: Connection, subject_ids: Sequence[int]
 ) -> dict[int, list[ConsentEvent]]:
@@ -122,19 +101,32 @@ def consent_ledgers(
 
 
 def restrictions_of(
-    connection: Connection, subject_ids: Sequence[int], kinds_excluded: Sequence[str] = ()
+    connection: Connection, subject_ids: Sequence[int]
 ) -> dict[int, list[str | None]]:
-    """Per subject, the purposes stopped by a request in force (``None``: every purpose)."""
+    """Per subject, the purposes whose use a request in force stops (``None``: every purpose);
+    a stop of provision to third parties is not among them."""
     found: dict[int, list[str | None]] = {}
+    for subject_id, purpose in _restrictions(connection, subject_ids, restrictions.c.kind != STOP):
+        found.setdefault(subject_id, []).append(purpose)
+    return found
+
+
+def provision_stops(connection: Connection, subject_ids: Sequence[int]) -> set[int]:
+    """The subjects with a stop of provision to third parties in force (APPI A35(3))."""
+    return {sid for sid, _ in _restrictions(connection, subject_ids, restrictions.c.kind == STOP)}
+
+
+def _restrictions(
+    connection: Connection, subject_ids: Sequence[int], kind: ColumnElement[bool]
+) -> list[tuple[int, str | None]]:
+    found: list[tuple[int, str | None]] = []
     for chunk in chunks(subject_ids):
         query = select(restrictions.c.subject_id, restrictions.c.purpose).where(
             among(connection, restrictions.c.subject_id, chunk),
             restrictions.c.lifted_at.is_(None),
+            kind,
         )
-        if kinds_excluded:
-            query = query.where(restrictions.c.kind.not_in(list(kinds_excluded)))
-        for subject_id, purpose in connection.execute(query):
-            found.setdefault(subject_id, []).append(purpose)
+        found.extend((int(sid), purpose) for sid, purpose in connection.execute(query))
     return found
 
 
@@ -152,7 +144,7 @@ def subject_states(
     """
     ids = [record.id for record in records]
     ledgers = consent_ledgers(connection, ids)
-    stopped = restrictions_of(connection, ids, kinds_excluded=("provision_stop",))
+    stopped = restrictions_of(connection, ids)
     return [
         compiled.snapshot(
             group=record.group,

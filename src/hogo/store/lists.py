@@ -12,6 +12,13 @@ from collections.abc import Sequence
 from sqlalchemy import BigInteger, ColumnElement, Connection, any_, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 
+CHUNK = 5_000  # ids per list: well under SQLite's limit of bound parameters
+
+
+def chunks(values: Sequence[int], size: int = CHUNK) -> list[Sequence[int]]:
+    """``values`` in slices of at most ``size``, for one query each."""
+    return [values[start : start + size] for start in range(0, len(values), size)]
+
 
 def among(
     connection: Connection, column: ColumnElement[int], ids: Sequence[int]

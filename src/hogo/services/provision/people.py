@@ -21,9 +21,9 @@ from hogo.guard.compile import CompiledPolicy
 from hogo.guard.reasons import Reason
 from hogo.guard.state import ConsentState, SubjectState
 from hogo.services.provision.basis import Order, Terms
-from hogo.services.snapshot import chunks
-from hogo.store.lists import among
-from hogo.store.tables import consent_events, items, restrictions, subjects
+from hogo.services.snapshot import provision_stops
+from hogo.store.lists import among, chunks
+from hogo.store.tables import consent_events, items, subjects
 from hogo.vault.items import SealedValue, SubjectRow
 
 GRANTED = (ConsentState.GRANTED, ConsentState.GRANTED_BY_GUARDIAN)
@@ -60,7 +60,7 @@ def select_people(
     """Split ``records`` (with their guard ``states``, in the same order) into in and out."""
     groups = set(compiled.policy.recipients[order.recipient].groups)
     reasons = _guard_reasons(compiled, role, order, states)
-    stopped = _stopped(connection, [r.id for r in records]) if terms.honours_stop else set()
+    stopped = provision_stops(connection, [r.id for r in records]) if terms.honours_stop else set()
     included: list[SubjectRow] = []
     excluded: list[Excluded] = []
     for row, record in enumerate(records):
@@ -108,19 +108,6 @@ def _exclusion(
     if terms.needs_consent and state.consents.get(order.purpose) not in GRANTED:
         return "no_consent"
     return None
-
-
-def _stopped(connection: Connection, subject_ids: Sequence[int]) -> set[int]:
-    """People with a stop of provision to third parties in force (A35(3))."""
-    found: set[int] = set()
-    for chunk in chunks(subject_ids):
-        query = select(restrictions.c.subject_id).where(
-            among(connection, restrictions.c.subject_id, chunk),
-            restrictions.c.kind == "provision_stop",
-            restrictions.c.lifted_at.is_(None),
-        )
-        found.update(connection.execute(query).scalars())
-    return found
 
 
 def _consents(

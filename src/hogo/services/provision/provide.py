@@ -60,7 +60,8 @@ from hogo.services.provision.records import (
 )
 from hogo.services.rights.deadlines import arrival_date
 from hogo.services.scope import require_scope
-from hogo.services.snapshot import chunks, subject_states
+from hogo.services.snapshot import subject_states
+from hogo.store.lists import chunks
 from hogo.store.tables import provision_records, provisions
 from hogo.vault.items import SealedValue, SubjectRow
 from hogo.vault.vault import Vault

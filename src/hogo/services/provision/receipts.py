@@ -38,13 +38,13 @@ from hogo.services.auditing import record
 from hogo.services.provision.periods import RecordMethod, check_method, record_retain_until
 from hogo.services.provision.recipients import require_register_role
 from hogo.services.scope import require_scope
+from hogo.store.lists import among, chunks
 from hogo.store.tables import receipts, subjects
 from hogo.vault.vault import Vault
 
 ReceiptBasis = Literal["consent", "opt_out", "referable", "individual"]
 RECEIPT_BASES: tuple[str, ...] = ("consent", "opt_out", "referable", "individual")
 NEEDS_CONSENT = ("consent", "referable")  # Rules Art. 24(1)(i) and (iii): the fact of consent
-CHUNK = 500  # subjects looked up per query (SQLite's bound-parameter limit)
 MAX_TEXT = 2000
 
 
@@ -219,8 +219,7 @@ class ReceiptService:
         self, connection: Connection, actor: Actor, people: Sequence[int], wanted: Sequence[str]
     ) -> None:
         found: dict[int, tuple[str, str]] = {}
-        for start in range(0, len(people), CHUNK):
-            chunk = people[start : start + CHUNK]
+        for chunk in chunks(people):
             found.update(_existing(connection, chunk))
         unknown = [str(s) for s in people if s not in found]
         if unknown:
@@ -245,7 +244,7 @@ def receipts_of(connection: Connection, subject_id: int) -> list[Receipt]:
 def _existing(connection: Connection, chunk: Sequence[int]) -> dict[int, tuple[str, str]]:
     """``(group, status)`` of the subjects of ``chunk`` that exist."""
     query = select(subjects.c.id, subjects.c.subject_group, subjects.c.status).where(
-        subjects.c.id.in_(list(chunk))
+        among(connection, subjects.c.id, chunk)
     )
     return {row.id: (row.subject_group, row.status) for row in connection.execute(query)}
 
