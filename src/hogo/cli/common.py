@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from hogo.errors import HogoError, NotFound
+from hogo.services.rights.deadlines import JAPAN
 from hogo.store.engine import make_engine, normalise_url
 
 DatabaseUrl = Annotated[
@@ -71,3 +73,10 @@ def _first_line(error: object) -> str:
 def _fail(message: str, exit_code: int) -> None:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(exit_code)
+
+
+def in_japan(moment: dt.datetime | None) -> dt.datetime | None:
+    """A moment from the command line is Japan time unless it names its zone."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=JAPAN)

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from hogo.cli.common import DatabaseUrl, cli_actor_id, group_app, one_line_errors
+from hogo.cli.common import DatabaseUrl, cli_actor_id, group_app, in_japan, one_line_errors
 from hogo.cli.opening import PolicyPath, Role, opened
 from hogo.errors import ProvisionRefused
 from hogo.services.actor import Actor
@@ -137,7 +137,7 @@ def list_provisions(
     policy: PolicyPath = None,
 ) -> None:
     """The provision log, the latest first, by recipient, person and date."""
-    wanted = LogFilter(recipient, subject, _aware(since), _aware(until), limit)
+    wanted = LogFilter(recipient, subject, in_japan(since), in_japan(until), limit)
     with one_line_errors(), opened(database_url, policy) as hogo:
         found = hogo.provision.log(Actor(cli_actor_id(), role), wanted)
     if as_json:
@@ -185,10 +185,3 @@ def purge(
         provided = hogo.provision.purge_expired(actor)
         received = hogo.receipts.purge_expired(actor)
     typer.echo(f"deleted {provided} records of provision and {received} records of receipt")
-
-
-def _aware(moment: dt.datetime | None) -> dt.datetime | None:
-    """A date from the command line is Japan time unless it names its zone."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=9)))

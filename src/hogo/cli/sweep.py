@@ -18,14 +18,13 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from hogo.cli.common import DatabaseUrl, cli_actor_id, one_line_errors
+from hogo.cli.common import DatabaseUrl, cli_actor_id, in_japan, one_line_errors
 from hogo.cli.opening import PolicyPath, Role, opened
 from hogo.runtime import Hogo
 from hogo.services.actor import Actor
 from hogo.services.retention.runlog import PlanRow, SweepRun
 from hogo.services.retention.sweeper import SweepReport
 
-JAPAN = dt.timezone(dt.timedelta(hours=9))
 FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]
 
 sweep_app = typer.Typer(
@@ -66,7 +65,7 @@ def sweep(
     if context.invoked_subcommand is not None:
         return
     with one_line_errors(), opened(database_url, policy) as hogo:
-        as_of = _aware(now) or dt.datetime.now(dt.UTC)
+        as_of = in_japan(now) or dt.datetime.now(dt.UTC)
         if dry_run:
             _print_plan(hogo.sweeper.plan(as_of), as_of)
             return
@@ -138,10 +137,3 @@ def sweep_log(
 def _swept(run: SweepRun) -> str:
     lines = [f"{row.rule or '(none)'}/{row.category} {row.method} {row.items}" for row in run.rows]
     return escape("\n".join(lines)) if lines else "0"
-
-
-def _aware(moment: dt.datetime | None) -> dt.datetime | None:
-    """A moment from the command line is Japan time unless it names its zone."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=JAPAN)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
 
@@ -23,9 +22,9 @@ from hogo.policy.model import Policy
 from hogo.policy.reconsent import reopened_purposes
 from hogo.services.cookie_notice import EarlierNotice, banner_config
 from hogo.services.policy_versions import PublishedVersion, version_of_row
+from hogo.services.rights.deadlines import JAPAN
 from hogo.store.tables import policy_versions
 
-JAPAN = ZoneInfo("Asia/Tokyo")
 NOTICE_GRACE = dt.timedelta(hours=1)
 
 
