@@ -25,7 +25,9 @@ from hogo.services.policy_versions import PolicyVersions
 from hogo.services.provision.provide import ProvisionService
 from hogo.services.provision.receipts import ReceiptService
 from hogo.services.provision.recipients import RecipientRegister
+from hogo.services.retention.events import EventService
 from hogo.services.retention.holds import HoldService
+from hogo.services.retention.ledgers import LedgerSweep
 from hogo.services.retention.sweeper import Sweeper
 from hogo.services.rights.deadlines import arrival_date
 from hogo.services.rights.erasure import Eraser, reapply
@@ -88,6 +90,8 @@ class Hogo:
     provision: ProvisionService
     sweeper: Sweeper
     holds: HoldService
+    events: EventService
+    ledgers: LedgerSweep
     watch: PolicyWatch = field(repr=False, compare=False)
 
     def follow(self) -> Hogo:
@@ -201,6 +205,11 @@ def build(foundation: Foundation, watch: PolicyWatch) -> Hogo:
     cookie_consent = CookieConsentService(
         engine, policy, keyring, clock, earlier=earlier_notice(served)
     )
+    inquiries = InquiryService(engine, policy, keyring, clock)
+    receipts = ReceiptService(engine, policy, vault, clock)
+    provision = ProvisionService(
+        engine, compiled, vault, register, clock, export_dir=foundation.export_dir
+    )
     return Hogo(
         engine=engine,
         policy=policy,
@@ -211,7 +220,7 @@ def build(foundation: Foundation, watch: PolicyWatch) -> Hogo:
         subjects=subjects,
         requests=requests,
         fulfilment=FulfilmentService(engine, policy, vault, requests, eraser, clock),
-        inquiries=InquiryService(engine, policy, keyring, clock),
+        inquiries=inquiries,
         mailer=foundation.mailer,
         intake=IntakeService(engine, policy, vault, keyring, requests, foundation.mailer, clock),
         access_logs=AccessLogService(engine, policy, clock),
@@ -219,11 +228,11 @@ def build(foundation: Foundation, watch: PolicyWatch) -> Hogo:
         cookie_consent=cookie_consent,
         choices=ChoicesService(engine, policy, compiled, vault, subjects, cookie_consent, clock),
         recipients=register,
-        receipts=ReceiptService(engine, policy, vault, clock),
-        provision=ProvisionService(
-            engine, compiled, vault, register, clock, export_dir=foundation.export_dir
-        ),
-        sweeper=Sweeper(engine, policy, keyring, foundation.suppression, clock),
+        receipts=receipts,
+        provision=provision,
+        sweeper=Sweeper(engine, policy, vault, keyring, foundation.suppression, clock),
         holds=HoldService(engine, policy, clock),
+        events=EventService(engine, policy, clock),
+        ledgers=LedgerSweep(engine, policy, inquiries, provision, receipts, clock),
         watch=watch,
     )

@@ -39,3 +39,6 @@ class Settings(BaseSettings):
     backup_dir: Path = Path("backups")
     # Keep backups no longer than needed; §4: a backup older than this is due to be rotated out.
     backup_keep_days: int = 35
+    # How often ``hogo serve`` sweeps (``30m``, ``1h``, ``1d``); none: it does not
+    # (hogo.services.retention.schedule).
+    sweep_every: str | None = None

@@ -233,6 +233,40 @@ CASES = [
         name="R-12 event without clock event",
     ),
     case(
+        "  applicants_not_hired:\n",
+        "event: applicant_not_hired",
+        "event: applicant_rejected",
+        "retention.applicants_not_hired.event: unknown event 'applicant_rejected': declare it"
+        " under 'events'",
+        name="R-12 a rule naming an unknown event",
+    ),
+    case(
+        "  inquiries:\n",
+        "purposes: [inquiry_handling]",
+        "purposes: [inquiry_handling]\n    subject_groups: [custmers]",
+        "retention.inquiries.subject_groups[0]: unknown subject group 'custmers'",
+        at=("  inquiries:\n", "    subject_groups"),
+        name="R-12 a rule naming an unknown subject group",
+    ),
+    case(
+        "  fraud_prevention:\n",
+        "purposes: [terms_violation_handling]",
+        "purposes: [terms_violation_handling, sale_provision]",
+        "retention.fraud_prevention: contradicts rule 'customer_orders': both cover 'name' for"
+        " 'sale_provision', on other terms",
+        at=("\nretention:", "  fraud_prevention:"),
+        name="R-12 two rules covering the same category and purpose on other terms",
+    ),
+    case(
+        "# Security video: thirty days",
+        "categories: [security_video]",
+        "categories: [security_video, call_recordings]",
+        "retention.security_video: contradicts rule 'recordings': both cover 'call_recordings',"
+        " on other terms",
+        at=("\nretention:", "  security_video:"),
+        name="R-12 two general rules covering one category on other terms",
+    ),
+    case(
         "  resignee_records:\n",
         "duration: P5Y",
         "duration: P3Y",

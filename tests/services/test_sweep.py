@@ -19,10 +19,11 @@ from hogo.runtime import Hogo, open_hogo
 from hogo.services import backups
 from hogo.services.actor import Actor
 from hogo.services.retention import sweeper as sweeper_module
-from hogo.services.retention.attribution import Attributor
+from hogo.services.retention.attribution import Attribution, Attributor
 from hogo.services.retention.runlog import PlanRow
 from hogo.settings import Settings
 from hogo.store.tables import (
+    anonymous_values,
     items,
     restrictions,
     subjects,
@@ -80,15 +81,21 @@ def logged(hogo: Hogo) -> int:
         return int(connection.execute(select(func.sum(sweep_log.c["items"]))).scalar_one() or 0)
 
 
-def test_R12_attribution_is_the_first_rule_of_category_and_purpose(example_policy: Policy) -> None:
-    """R-12: the first rule covering the category and a purpose; none is rule ""."""
-    attribute = Attributor(example_policy).attribute
+def test_R12_attribution_of_an_item_stored_without_a_rule(example_policy: Policy) -> None:
+    """R-12: an item without a stored rule is attributed from its group, category and
+    purposes; the rule gives the method and the floor; none is rule ""."""
+    attributor = Attributor(example_policy)
+
+    def attribute(category: str, purposes: list[str]) -> Attribution:
+        return attributor.attribute("customers", category, purposes, T0)
+
     assert attribute("inquiry_details", ["inquiry_handling"]).rule == "inquiries"
     analysis = attribute("questionnaire_answers", ["product_development_analysis"])
     assert (analysis.rule, analysis.method) == ("analysis", "anonymise")
     orders = attribute("name", ["sale_provision"])
     assert (orders.rule, orders.legal_minimum) == ("customer_orders", "P7Y")
     assert attribute("name", ["no_such_purpose"]).rule == ""
+    assert attributor.named("inquiries") == attribute("inquiry_details", ["inquiry_handling"])
 
 
 def test_R12_D18_expired_items_go_unexpired_stay_and_the_run_is_logged(hogo: Hogo) -> None:
@@ -113,15 +120,42 @@ def test_R12_D18_expired_items_go_unexpired_stay_and_the_run_is_logged(hogo: Hog
     assert gone[0] not in stored(hogo)
 
 
-def test_R12_an_anonymise_rule_is_logged_as_such_and_its_item_dropped(hogo: Hogo) -> None:
-    """R-12: until de-identification lands, an anonymise rule's item is deleted, logged so."""
-    answer = NewItem(
-        "questionnaire_answers", "満足", ["product_development_analysis"], retain_until=T0 + DAY
+def test_R12_an_anonymise_rule_keeps_only_values_that_identify_no_one(hogo: Hogo) -> None:
+    """R-12 (GL-G 3-4-1: erasure by making data no longer identify a person): at the end of an
+    anonymise rule, identifying items are dropped, a date of birth keeps its year, other values
+    stay under a random record linked to no one, and every item of the person is deleted."""
+    analysis = ["product_development_analysis"]
+    until = T0 + DAY
+    subject_id, _ = customer(
+        hogo,
+        "c-1",
+        [
+            NewItem("questionnaire_answers", "満足", analysis, retain_until=until),
+            NewItem("birth_date", "1990-04-05", analysis, retain_until=until),
+            NewItem("gender", "female", analysis, retain_until=until),
+            NewItem("member_id", "M-000123", analysis, retain_until=until),
+        ],
     )
-    customer(hogo, "c-1", [answer])
     report = hogo.sweeper.run(OFFICE, LATER)
-    assert report.rows == (PlanRow("analysis", "questionnaire_answers", "anonymise", 1, 1),)
+
+    assert {(row.category, row.method) for row in report.rows} == {
+        ("questionnaire_answers", "anonymise"),
+        ("birth_date", "anonymise"),
+        ("gender", "anonymise"),
+        ("member_id", "anonymise"),
+    }
     assert stored(hogo) == set()
+    with hogo.engine.connect() as connection:
+        kept = connection.execute(select(anonymous_values)).all()
+    assert sorted((row.category, row.value) for row in kept) == [
+        ("birth_date", "1990"),
+        ("gender", "female"),
+        ("questionnaire_answers", "満足"),
+    ]
+    assert {row.rule for row in kept} == {"analysis"}
+    assert len({row.record for row in kept}) == 1
+    assert str(subject_id) not in {row.record for row in kept}
+    assert {row.anonymised_on for row in kept} == {T0.date()}
 
 
 def test_R13_a_subject_hold_keeps_its_items_until_lifted(hogo: Hogo) -> None:

@@ -51,6 +51,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Delete items past their retention; the log of runs (R-12, R-13).",
     ),
     "holds": ("hogo.cli.holds:holds_app", "Place, lift and list legal holds (R-13)."),
+    "subjects": (
+        "hogo.cli.subjects:subjects_app",
+        "Record the events that start retention clocks (R-12).",
+    ),
+    "retention": (
+        "hogo.cli.retention:retention_app",
+        "Retention reports: what ends soon, overdue, held; card data (R-12, D31).",
+    ),
     "serve": ("hogo.cli.serve:serve", "Serve the API and pages over a database."),
     "demo": ("hogo.cli.demo:demo", "Seed policy + synthetic subjects + the server on localhost."),
 }

@@ -75,6 +75,10 @@ def _fail(message: str, exit_code: int) -> None:
     raise typer.Exit(exit_code)
 
 
+# How a moment may be written on the command line; without a zone it is Japan time.
+MOMENT_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]
+
+
 def in_japan(moment: dt.datetime | None) -> dt.datetime | None:
     """A moment from the command line is Japan time unless it names its zone."""
     if moment is None or moment.tzinfo is not None:

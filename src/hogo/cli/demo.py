@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from hogo.auth.keys import create_key
 from hogo.cli.serve import run_server
+from hogo.policy.durations import add_duration
 from hogo.runtime import Hogo, open_hogo
 from hogo.services.actor import Actor
 from hogo.services.populate import count_subjects, populate
@@ -62,6 +63,40 @@ def _example_address(hogo: Hogo) -> str | None:
     actor = Actor(id="demo", role=DEMO_ROLE)
     read = hogo.access.read(actor, found.subject_id, ["email"], found.purposes[0])
     return read.items[0].value if read.items else None
+
+
+def _waiting_applicant(hogo: Hogo) -> int | None:
+    """An applicant whose items wait for the decision not to hire, to try the sweep on."""
+    with hogo.engine.connect() as connection:
+        return connection.execute(
+            select(items.c.subject_id)
+            .join(subjects, subjects.c.id == items.c.subject_id)
+            .where(
+                items.c.retention_rule == "applicants_not_hired",
+                items.c.retain_until.is_(None),
+                items.c.status == "active",
+                subjects.c.subject_group == "applicants",
+            )
+            .order_by(items.c.subject_id)
+            .limit(1)
+        ).scalar_one_or_none()
+
+
+def _print_retention_walkthrough(hogo: Hogo, database: Path, key_file: Path) -> None:
+    applicant = _waiting_applicant(hogo)
+    if applicant is None:
+        return
+    today = dt.datetime.now(dt.UTC).date()
+    after = add_duration(today, "P1Y") + dt.timedelta(days=1)
+    env = f"HOGO_DATABASE_URL=sqlite:///{database} HOGO_KEY_FILE={key_file}"
+    console.print(
+        f"Retention: applicant {applicant} has not been told no yet. Try:\n"
+        f"  {env} hogo subjects event {applicant} applicant_not_hired\n"
+        f"  {env} hogo sweep --dry-run --now {after.isoformat()}\n"
+        f"  {env} hogo sweep --now {after.isoformat()}\n"
+        f"  {env} hogo sweep log",
+        soft_wrap=True,
+    )
 
 
 def _publish_first(hogo: Hogo, policy: Path) -> Hogo:
@@ -147,6 +182,7 @@ def demo(
             f"An address on file to try the privacy center with: {address}", soft_wrap=True
         )
     console.print(f'Try: curl -H "Authorization: Bearer {key}" {url}/v1/subjects/1', soft_wrap=True)
+    _print_retention_walkthrough(hogo, database, key_file)
     if serve:
         run_server(hogo, host, port)
     else:

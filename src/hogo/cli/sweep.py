@@ -1,9 +1,10 @@
 """``hogo sweep``: delete what is past its retention, with a log of every run (R-12, R-13, D18).
 
-``hogo sweep`` runs a sweep (a progress bar per item examined); ``--dry-run`` prints what it
-would take per retention rule and changes nothing; ``--now`` judges retention at another moment
-(for tests and demos). ``hogo sweep log`` lists the latest runs; one without a finish is shown
-as interrupted.
+``hogo sweep`` runs a sweep (a progress bar per item examined), then purges the ledgers kept
+by periods of their own (``hogo sweep ledgers`` alone, :mod:`hogo.cli.sweep_ledgers`);
+``--dry-run`` prints what both would take and changes nothing; ``--now`` judges retention at
+another moment (for tests and demos). ``hogo sweep log`` lists the latest runs; one without a
+finish is shown as interrupted.
 """
 
 from __future__ import annotations
@@ -18,14 +19,13 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from hogo.cli.common import DatabaseUrl, cli_actor_id, in_japan, one_line_errors
+from hogo.cli.common import MOMENT_FORMATS, DatabaseUrl, cli_actor_id, in_japan, one_line_errors
 from hogo.cli.opening import PolicyPath, Role, opened
+from hogo.cli.sweep_ledgers import ledgers, print_counts
 from hogo.runtime import Hogo
 from hogo.services.actor import Actor
 from hogo.services.retention.runlog import PlanRow, SweepRun
 from hogo.services.retention.sweeper import SweepReport
-
-FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]
 
 sweep_app = typer.Typer(
     invoke_without_command=True,
@@ -44,7 +44,7 @@ def sweep(
         dt.datetime | None,
         typer.Option(
             "--now",
-            formats=FORMATS,
+            formats=MOMENT_FORMATS,
             metavar="DATETIME",
             help="Judge retention at this moment (Japan time unless a zone is given).",
         ),
@@ -58,9 +58,10 @@ def sweep(
 ) -> None:
     """Delete every item past its retain_until that no legal hold or legal floor keeps (R-12).
 
-    With no command, runs a sweep; `hogo sweep log` lists the runs. Each chunk is deleted,
-    logged and written to the suppression list in one transaction; a run stopped half way
-    keeps what it did, and the next run takes the rest.
+    With no command, runs a sweep of the items, then purges the ledgers with periods of their
+    own (`hogo sweep ledgers`); `hogo sweep log` lists the runs. Each chunk is deleted, logged
+    and written to the suppression list in one transaction; a run stopped half way keeps what
+    it did, and the next run takes the rest.
     """
     if context.invoked_subcommand is not None:
         return
@@ -68,9 +69,12 @@ def sweep(
         as_of = in_japan(now) or dt.datetime.now(dt.UTC)
         if dry_run:
             _print_plan(hogo.sweeper.plan(as_of), as_of)
+            print_counts(hogo.ledgers.plan(as_of), dry_run=True)
             return
-        report = _run(hogo, Actor(cli_actor_id(), role), as_of, chunk)
-    _print_report(report)
+        actor = Actor(cli_actor_id(), role)
+        report = _run(hogo, actor, as_of, chunk)
+        _print_report(report)
+        print_counts(hogo.ledgers.run(actor, as_of), dry_run=False)
 
 
 def _run(hogo: Hogo, actor: Actor, as_of: dt.datetime, chunk: int) -> SweepReport:
@@ -137,3 +141,6 @@ def sweep_log(
 def _swept(run: SweepRun) -> str:
     lines = [f"{row.rule or '(none)'}/{row.category} {row.method} {row.items}" for row in run.rows]
     return escape("\n".join(lines)) if lines else "0"
+
+
+sweep_app.command("ledgers")(ledgers)

@@ -420,6 +420,7 @@ MAPPINGS: tuple[tuple[str, str], ...] = (
     ("provision exception", "provision_exceptions"),
     ("role", "roles"),
     ("retention rule", "retention"),
+    ("retention event", "events"),
     ("cookie category", "cookies"),
 )
 SINGLE = ("controller", "rights", "inquiry_desk", "access_logs", "minors", "deid")

@@ -17,10 +17,20 @@ When = TypeVar("When", dt.date, dt.datetime)
 
 def add_duration(start: When, duration: str) -> When:
     """``start`` plus ``duration``; raises ``ValueError`` for a text that is not one."""
+    return _shift(start, duration, 1)
+
+
+def subtract_duration(end: When, duration: str) -> When:
+    """``end`` minus ``duration``: the latest start whose period has run out by ``end``, up to
+    the clamping of a day to a shorter month."""
+    return _shift(end, duration, -1)
+
+
+def _shift(start: When, duration: str, sign: int) -> When:
     match = ISO_DURATION.match(duration)
     if match is None or duration == "P":
         raise ValueError(f"{duration!r} is not an ISO 8601 duration such as P3Y, P6M or P30D")
-    years, months, weeks, days = (int(part or 0) for part in match.groups())
+    years, months, weeks, days = (sign * int(part or 0) for part in match.groups())
     total = start.month - 1 + months + 12 * years
     year, month = start.year + total // 12, total % 12 + 1
     day = min(start.day, calendar.monthrange(year, month)[1])

@@ -20,8 +20,18 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import combinations
 
-from hogo.policy.model import ISO_DURATION, ConsentRule, Policy, Purpose, Recipient, Scope
+from hogo.policy.model import (
+    ISO_DURATION,
+    ConsentRule,
+    Policy,
+    Purpose,
+    Recipient,
+    RetentionRule,
+    Scope,
+)
+from hogo.policy.retention import CLOCK_EVENTS
 
 PathPart = str | int
 KeyPath = tuple[PathPart, ...]
@@ -238,6 +248,8 @@ def check_retention(policy: Policy) -> Iterator[Problem]:
         path: KeyPath = ("retention", rid)
         yield from refs((*path, "categories"), rule.categories, policy.categories, "category")
         yield from refs((*path, "purposes"), rule.purposes, policy.purposes, "purpose")
+        groups = rule.subject_groups
+        yield from refs((*path, "subject_groups"), groups, policy.subject_groups, "subject group")
         for index, cid in enumerate(rule.categories):
             category = policy.categories.get(cid)
             if category is not None and category.storage == "never":
@@ -249,9 +261,54 @@ def check_retention(policy: Policy) -> Iterator[Problem]:
             yield (*path, "clock"), "clock 'event' needs the 'event' that starts it"
         if rule.event is not None and rule.clock != "event":
             yield (*path, "event"), "'event' is only for clock 'event'"
+        elif rule.event is not None and rule.event not in policy.events:
+            yield (*path, "event"), f"unknown event {rule.event!r}: declare it under 'events'"
         if rule.legal_minimum and months(rule.duration) < months(rule.legal_minimum):
             message = f"duration {rule.duration} is shorter than the legal minimum"
             yield (*path, "duration"), f"{message} {rule.legal_minimum} (R-13)"
+
+
+def check_events(policy: Policy) -> Iterator[Problem]:
+    """The two built-in clock events are not declared again under another meaning."""
+    for event in policy.events:
+        if event in CLOCK_EVENTS.values():
+            yield ("events", event), f"{event!r} is built in; it needs no declaration"
+
+
+def check_retention_conflicts(policy: Policy) -> Iterator[Problem]:
+    """No two rules cover the same group, purpose and category on different terms."""
+    for (first, a), (second, b) in combinations(policy.retention.items(), 2):
+        overlap = _overlap(a, b)
+        if overlap is not None and _terms(a) != _terms(b):
+            message = f"contradicts rule {first!r}: both cover {overlap}, on other terms"
+            yield ("retention", second), message
+
+
+def _overlap(a: RetentionRule, b: RetentionRule) -> str | None:
+    """What both rules cover as equally specific rules, described; ``None`` if nothing."""
+    groups = _meet(a.subject_groups, b.subject_groups)
+    categories = [c for c in a.categories if c in b.categories]
+    if groups is None or not categories or bool(a.purposes) != bool(b.purposes):
+        return None
+    purposes = [p for p in a.purposes if p in b.purposes]
+    if a.purposes and not purposes:
+        return None
+    what = f"{categories[0]!r}"
+    if purposes:
+        what += f" for {purposes[0]!r}"
+    return what + (f" of {groups[0]!r}" if groups else "")
+
+
+def _meet(a: list[str], b: list[str]) -> list[str] | None:
+    """The groups two rules share ([] for every group); ``None`` when they share none."""
+    if not a or not b:
+        return a or b
+    shared = [g for g in a if g in b]
+    return shared or None
+
+
+def _terms(rule: RetentionRule) -> tuple[object, ...]:
+    return (rule.clock, rule.event, rule.duration, rule.then, rule.legal_minimum)
 
 
 def check_retention_coverage(policy: Policy) -> Iterator[Problem]:
@@ -336,6 +393,8 @@ CHECKS: tuple[Callable[[Policy], Iterable[Problem]], ...] = (
     check_roles,
     check_storage_locations,
     check_retention,
+    check_events,
+    check_retention_conflicts,
     check_retention_coverage,
     check_cookies,
     check_access_logs,

@@ -196,6 +196,9 @@ class Rights(Strict):
     gdpr_deadline_days: Annotated[int, Field(gt=0, le=30)] = 30
     identity_check: list[NonEmpty]
     fees_jpy: dict[RightKind, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
+    # How long after a request closed its requester's own words and files are kept; the record
+    # of the request (kind, dates, decisions) stays as proof that it was answered.
+    request_retention: Duration = "P3Y"
 
 
 class InquiryDesk(Strict):
@@ -213,12 +216,20 @@ class RetentionRule(Strict):
 
     categories: list[Identifier]
     purposes: list[Identifier] = Field(default_factory=list)  # empty: whatever the purpose
+    subject_groups: list[Identifier] = Field(default_factory=list)  # empty: every group
     clock: RetentionClock
     event: Identifier | None = None  # with clock "event": the event that starts the clock
     duration: Duration
     then: RetentionAction = "delete"
     legal_minimum: Duration | None = None  # a statutory floor (R-13), never shortened
     why: NonEmpty
+
+
+class RetentionEvent(Strict):
+    """Something that happens to a person and starts a retention clock (``clock: event``),
+    recorded with ``hogo subjects event``."""
+
+    title: Text
 
 
 class CookieTag(Strict):
@@ -292,6 +303,8 @@ class Policy(Strict):
     rights: Rights
     inquiry_desk: InquiryDesk
     retention: dict[Identifier, RetentionRule]
+    # The events that start clocks besides the two every policy has (CLOCK_EVENTS).
+    events: dict[Identifier, RetentionEvent] = Field(default_factory=dict)
     cookies: dict[CookieCategoryId, CookieCategory]
     access_logs: AccessLogs
     minors: Minors

@@ -105,6 +105,8 @@ items = Table(
     Column("collected_at", UTCDateTime(), nullable=False),
     Column("retain_until", UTCDateTime(), nullable=True),
     Column("status", String(16), nullable=False),  # active | erased | expired
+    # The retention rule that set retain_until (none: no rule covers the item).
+    Column("retention_rule", String(64), nullable=True),
     Index("ix_items_subject_category", "subject_id", "category"),
     # Only e-mail and phone items carry a blind index: the others stay out of the index.
     Index(
@@ -528,4 +530,30 @@ legal_holds = Table(
     Column("placed_at", UTCDateTime(), nullable=False),
     Column("lifted_at", UTCDateTime(), nullable=True),
     Index("ix_legal_holds_subject_id", "subject_id"),
+)
+
+subject_events = Table(
+    "subject_events",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("subject_id", BigId, ForeignKey("subjects.id"), nullable=False),
+    Column("event", String(64), nullable=False),  # e.g. applicant_not_hired, relationship_ended
+    Column("at", UTCDateTime(), nullable=False),  # when it happened: the clock starts here
+    Column("recorded_at", UTCDateTime(), nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Index("ix_subject_events_subject_id", "subject_id", "event"),
+)
+
+# What an ``anonymise`` rule leaves of a person's items: the values that identify no one, under
+# a random record id that no other table holds (no subject, no item id, only the day).
+anonymous_values = Table(
+    "anonymous_values",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("record", String(32), nullable=False),
+    Column("rule", String(64), nullable=False),
+    Column("category", String(64), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("anonymised_on", Date, nullable=False),
+    Index("ix_anonymous_values_rule", "rule", "category"),
 )

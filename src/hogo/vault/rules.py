@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from hogo.errors import StorageRefused, ValidationFailed
 from hogo.policy.model import Category, LookupKind, Policy, StorageRule
+from hogo.policy.retention import RetentionTerms, Term
 from hogo.vault.items import SOURCES
 
 RuleKey = tuple[str, str, tuple[str, ...], str]
@@ -35,15 +36,17 @@ class ItemRule:
     special_care: bool
     purposes: tuple[str, ...]
     source: str
+    retention: tuple[Term, ...]  # the retention rules that decide when such items end
 
 
 class Rules:
     """The policy's storage rules with a cache of checked kinds of item; one per batch."""
 
-    __slots__ = ("_cache", "_policy")
+    __slots__ = ("_cache", "_policy", "_terms")
 
     def __init__(self, policy: Policy) -> None:
         self._policy = policy
+        self._terms = RetentionTerms(policy)
         self._cache: dict[RuleKey, ItemRule] = {}
 
     def check_group(self, group: str) -> None:
@@ -73,6 +76,7 @@ class Rules:
         for purpose in purposes:
             self._check_purpose(group, name, purpose)
         return ItemRule(
+            retention=self._terms.terms(group, name, purposes),
             category=name,
             aad=name.encode(),
             storage=category.storage,

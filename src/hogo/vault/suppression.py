@@ -77,14 +77,14 @@ class SuppressionList:
 
 
 def _line(entry: Suppression) -> str:
-    body = {
-        "subject_id": entry.subject_id,
-        "tombstone": entry.tombstone.hex(),
-        "item_ids": list(entry.item_ids),
-        "erased_at": entry.erased_at,
-        "reason": entry.reason,
-    }
-    return json.dumps(body, separators=(",", ":")) + "\n"
+    """The entry as one JSON line; written by hand, as ``json.dumps`` would write it (every
+    field is a number, hex, or a fixed ASCII text), because a sweep writes one per person."""
+    item_ids = ",".join(map(str, entry.item_ids))
+    return (
+        f'{{"subject_id":{int(entry.subject_id)},"tombstone":"{entry.tombstone.hex()}",'
+        f'"item_ids":[{item_ids}],"erased_at":{json.dumps(entry.erased_at)},'
+        f'"reason":{json.dumps(entry.reason)}}}\n'
+    )
 
 
 def _parse(line: str, path: Path, number: int) -> Suppression:

@@ -15,6 +15,8 @@ caller's transaction, rolled back, still leaves nothing behind.
   (:mod:`hogo.vault.envelope`); e-mail and phone are found through a keyed blind index.
 - PCI DSS 3.3.1, 3.4.1, 3.5.1: a card security code is refused (``storage: never``); a card
   number is kept only as a keyed token and its last four digits (:mod:`hogo.vault.cards`).
+- R-12: an item whose retention clock starts at an event already recorded for its subject
+  gets its end when it is stored (:mod:`hogo.vault.clocks`).
 """
 
 from __future__ import annotations
@@ -30,8 +32,9 @@ from sqlalchemy.exc import IntegrityError
 
 from hogo.errors import Conflict, KeyMismatch, NotFound, StorageRefused, ValidationFailed
 from hogo.policy.model import Policy
+from hogo.policy.retention import RetentionTerms
 from hogo.store.tables import items, subjects
-from hogo.vault import reads, writes
+from hogo.vault import clocks, reads, writes
 from hogo.vault.blind_index import blind_index
 from hogo.vault.envelope import (
     ValueCipher,
@@ -68,6 +71,7 @@ class Vault:
     def __init__(self, policy: Policy, keyring: KeyRing) -> None:
         self._policy = policy
         self._keyring = keyring
+        self._terms = RetentionTerms(policy)
 
     # -- writes -------------------------------------------------------------------------
 
@@ -120,6 +124,7 @@ class Vault:
         rows = sealer.seal(data_key, subject.group, new_items)
         self._check_special_care(connection, subject_id, rules.used())
         ids = writes.insert_items_returning(connection, [(subject_id, *row) for row in rows])
+        self._start_clocks(connection, subject_id, rules.used())
         connection.execute(
             update(subjects).where(subjects.c.id == subject_id).values(updated_at=now)
         )
@@ -290,6 +295,19 @@ class Vault:
         if not JURISDICTION.match(jurisdiction):
             raise ValidationFailed(f"jurisdiction {jurisdiction!r} is not a 2-3 letter code")
         return jurisdiction
+
+    def _start_clocks(
+        self, connection: Connection, subject_id: int, item_rules: Iterable[ItemRule]
+    ) -> None:
+        """Items stored after the event their clock waits for was recorded get their end now.
+
+        No query when no rule of the batch waits for an event; one when the subject has none
+        of them recorded. A batch of :meth:`ingest` needs none: its subjects are new, with no
+        events yet.
+        """
+        waiting = {term.event for rule in item_rules for term in rule.retention if term.event}
+        if waiting:
+            clocks.recompute(connection, self._terms, [subject_id], waiting)
 
     def _check_special_care(
         self, connection: Connection, subject_id: int, item_rules: Iterable[ItemRule]

@@ -40,6 +40,7 @@ ITEM_COLUMNS = (
     "collected_at",
     "retain_until",
     "status",
+    "retention_rule",
 )
 BLIND_INDEX = ITEM_COLUMNS.index("blind_index")
 SUBJECT_COLUMNS = (

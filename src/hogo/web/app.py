@@ -24,6 +24,7 @@ from hogo.web.api import consent as consent_api
 from hogo.web.api import policy_versions as policy_versions_api
 from hogo.web.api import receipts as receipts_api
 from hogo.web.api import recipients as recipients_api
+from hogo.web.api import subject_events as subject_events_api
 from hogo.web.consent_cors import ConsentCors
 from hogo.web.pages import consent_banner, datamap, demo_shop
 from hogo.web.pages.console import routes as console
@@ -97,6 +98,7 @@ def create_app(hogo: Hogo, verifier: KeyVerifier, consent_origins: Sequence[str]
     routers = (
         health.router,
         subjects.router,
+        subject_events_api.router,
         access.router,
         requests.router,
         inquiries.router,

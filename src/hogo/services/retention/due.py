@@ -4,15 +4,17 @@ Items are read a chunk at a time in id order after the last id seen (keyset pagi
 the partial index of ``retain_until``). On PostgreSQL a claim locks its rows and skips rows
 another sweeper has locked (``FOR UPDATE SKIP LOCKED``), so sweepers on several hosts never
 take the same item. The legal floor of a rule is judged afterwards, in Python
-(:mod:`.attribution`): it depends on the item's purposes.
+(:mod:`.attribution`), from the rule the item carries. The purposes are read only for an item
+without one, as their JSON text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Connection, func, select
+from sqlalchemy import ColumnElement, Connection, Text, case, cast, func, select
 
 from hogo.services.retention.holds import not_held
 from hogo.store.tables import items
@@ -24,8 +26,13 @@ class DueItem:
     id: int
     subject_id: int
     category: str
-    purposes: tuple[str, ...]
+    rule: str | None  # the rule that set retain_until; None: stored without one
+    purposes_text: str | None  # the purposes as JSON, read only when ``rule`` is None
     collected_at: dt.datetime
+
+    @property
+    def purposes(self) -> tuple[str, ...]:
+        return tuple(json.loads(self.purposes_text or "[]"))
 
 
 def _due(as_of: dt.datetime) -> list[ColumnElement[bool]]:
@@ -44,9 +51,15 @@ def claim(
 
     With ``lock`` (PostgreSQL only), they stay locked to this transaction.
     """
+    purposes = case((items.c.retention_rule.is_(None), cast(items.c.purposes, Text)))
     query = (
         select(
-            items.c.id, items.c.subject_id, items.c.category, items.c.purposes, items.c.collected_at
+            items.c.id,
+            items.c.subject_id,
+            items.c.category,
+            items.c.retention_rule,
+            purposes,
+            items.c.collected_at,
         )
         .where(items.c.id > after, *_due(as_of))
         .order_by(items.c.id)
@@ -54,10 +67,7 @@ def claim(
     )
     if lock and connection.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=items)
-    return [
-        DueItem(row.id, row.subject_id, row.category, tuple(row.purposes), row.collected_at)
-        for row in connection.execute(query)
-    ]
+    return [DueItem(*row) for row in connection.execute(query)]
 
 
 def count_due(connection: Connection, as_of: dt.datetime) -> int:

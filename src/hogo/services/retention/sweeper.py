@@ -7,10 +7,9 @@ and method (:mod:`.runlog`), write their suppression entries to disk and commit.
 are flushed before the commit (R-14), so a backup restored later does not bring a swept item
 back. A run stopped half way keeps its committed chunks; the next run takes the rest.
 
-A rule whose ``then`` is ``anonymise`` is logged as ``anonymise`` but, until the
-de-identification engine lands, its items are deleted like any other: nothing of them stays.
-A subject whose every item went stays as a row: its ledgers (requests, consents, audit entries)
-point at it.
+A rule whose ``then`` is ``anonymise`` leaves, before its items are deleted, the values that
+identify no one, unlinked from the person (:mod:`.anonymise`). A subject whose every item went
+stays as a row: its ledgers (requests, consents, audit entries) point at it.
 """
 
 from __future__ import annotations
@@ -28,7 +27,8 @@ from hogo.policy.model import Policy
 from hogo.services.access import Clock
 from hogo.services.actor import Actor
 from hogo.services.auditing import record
-from hogo.services.retention.attribution import Attributor, floor_passed
+from hogo.services.retention.anonymise import keep_anonymous
+from hogo.services.retention.attribution import Attribution, Attributor
 from hogo.services.retention.due import DueItem, claim, count_due
 from hogo.services.retention.runlog import (
     PlanRow,
@@ -43,10 +43,13 @@ from hogo.store.tables import subjects
 from hogo.vault.erase import delete_many_items, tombstone
 from hogo.vault.keys import KeyRing
 from hogo.vault.suppression import Suppression, SuppressionList
+from hogo.vault.vault import Vault
 
 SWEEP_ROLES = ("privacy_office",)  # who runs sweeps
+ANONYMISE = "anonymise"
 Progress = Callable[[int], None]  # called after each chunk with the items it examined
 Group = tuple[str, str, str]  # rule, category, method
+Judged = list[tuple[DueItem, Attribution]]  # due items with the rule each goes under
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +71,14 @@ class Sweeper:
         self,
         engine: Engine,
         policy: Policy,
+        vault: Vault,
         keyring: KeyRing,
         suppression: SuppressionList,
         clock: Clock,
     ) -> None:
         self._engine = engine
+        self._policy = policy
+        self._vault = vault
         self._attributor = Attributor(policy)
         self._keyring = keyring
         self._suppression = suppression
@@ -85,7 +91,7 @@ class Sweeper:
         with self._engine.connect() as connection:
             while claimed := claim(connection, as_of, after, chunk, lock=False):
                 after = claimed[-1].id
-                tally.add(self._groups(self._due(claimed, as_of)))
+                tally.add(self._groups(self._due(connection, claimed, as_of)))
         return tally.rows()
 
     def due_count(self, as_of: dt.datetime) -> int:
@@ -117,7 +123,8 @@ class Sweeper:
                 if not claimed:
                     break
                 after = claimed[-1].id
-                tally.add(self._sweep_chunk(connection, run_id, self._due(claimed, as_of)))
+                due = self._due(connection, claimed, as_of)
+                tally.add(self._sweep_chunk(connection, run_id, due))
             chunks += 1
             if progress is not None:
                 progress(len(claimed))
@@ -139,32 +146,46 @@ class Sweeper:
             detail = {"run_id": run_id, "items": tally.items}
             record(connection, actor, "sweep_finished", subject_id=None, at=now, detail=detail)
 
-    def _due(self, claimed: Sequence[DueItem], as_of: dt.datetime) -> list[DueItem]:
-        """The claimed items no legal floor keeps at ``as_of`` (R-13)."""
-        attribute = self._attributor.attribute
-        return [
-            item
-            for item in claimed
-            if floor_passed(attribute(item.category, item.purposes), item.collected_at, as_of)
-        ]
+    def _due(
+        self, connection: Connection, claimed: Sequence[DueItem], as_of: dt.datetime
+    ) -> Judged:
+        """The claimed items no legal floor keeps at ``as_of`` (R-13), each with its rule."""
+        named, attribute = self._attributor.named, self._attributor.attribute
+        groups = _groups_of(connection, {item.subject_id for item in claimed if item.rule is None})
+        judged: Judged = []
+        for item in claimed:
+            found = (
+                named(item.rule)
+                if item.rule is not None
+                else attribute(
+                    groups[item.subject_id], item.category, item.purposes, item.collected_at
+                )
+            )
+            if found.floor_passed(item.collected_at, as_of):
+                judged.append((item, found))
+        return judged
 
-    def _groups(self, due: Sequence[DueItem]) -> dict[Group, list[DueItem]]:
+    @staticmethod
+    def _groups(due: Judged) -> dict[Group, list[DueItem]]:
         grouped: dict[Group, list[DueItem]] = defaultdict(list)
-        for item in due:
-            found = self._attributor.attribute(item.category, item.purposes)
+        for item, found in due:
             grouped[(found.rule, item.category, found.method)].append(item)
         return grouped
 
     def _sweep_chunk(
-        self, connection: Connection, run_id: int, due: Sequence[DueItem]
+        self, connection: Connection, run_id: int, due: Judged
     ) -> dict[Group, list[DueItem]]:
-        """Delete ``due``, log it, and flush its suppression entries; the caller commits."""
+        """Anonymise or delete ``due``, log it, and flush its suppression entries; the caller
+        commits."""
+        now = self._clock()
+        anonymised = [(item, found.rule) for item, found in due if found.method == ANONYMISE]
+        if anonymised:
+            keep_anonymous(connection, self._vault, self._policy, anonymised, now.date())
         by_subject: dict[int, list[int]] = defaultdict(list)
-        for item in due:
+        for item, _found in due:
             by_subject[item.subject_id].append(item.id)
         remove(connection, by_subject)
         grouped = self._groups(due)
-        now = self._clock()
         log_chunk(connection, run_id, _Tally.of(grouped), now)
         # Written last, just before the commit: a crash after it is finished on the next open.
         self._suppression.append(self._entries(connection, by_subject, now))
@@ -178,16 +199,27 @@ class Sweeper:
         query = select(subjects.c.id, subjects.c.subject_group, subjects.c.ref).where(
             among(connection, subjects.c.id, sorted(by_subject))
         )
+        at, keyring = now.isoformat(), self._keyring
         return [
             Suppression(
-                row.id,
-                tombstone(self._keyring, row.subject_group, row.ref),
-                tuple(by_subject[row.id]),
-                now.isoformat(),
+                subject_id,
+                tombstone(keyring, group, ref),
+                tuple(by_subject[subject_id]),
+                at,
                 reason="retention",
             )
-            for row in connection.execute(query)
+            for subject_id, group, ref in connection.execute(query)
         ]
+
+
+def _groups_of(connection: Connection, subject_ids: set[int]) -> dict[int, str]:
+    """The subject group of each of ``subject_ids``."""
+    if not subject_ids:
+        return {}
+    query = select(subjects.c.id, subjects.c.subject_group).where(
+        among(connection, subjects.c.id, sorted(subject_ids))
+    )
+    return {row.id: row.subject_group for row in connection.execute(query)}
 
 
 def remove(connection: Connection, by_subject: Mapping[int, Sequence[int]]) -> int:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
@@ -206,6 +207,15 @@ def _items(connection: Connection, subject_id: int) -> list[_Item]:
 PERSONAL_DETAILS = ("description",)  # what the person wrote; the agent's name and file name
 
 
+def scrub_details(details: dict[str, Any]) -> dict[str, Any]:
+    """A request's details without what the person or their agent wrote in their own words."""
+    scrubbed = {k: v for k, v in details.items() if k not in PERSONAL_DETAILS}
+    agent = scrubbed.get("agent")
+    if isinstance(agent, dict):
+        scrubbed["agent"] = {k: v for k, v in agent.items() if k not in ("name", "proof_file")}
+    return scrubbed
+
+
 def _scrub_requests(connection: Connection, subject_id: int) -> None:
     """Remove from the person's requests what they or their agent wrote in their own words.
 
@@ -216,10 +226,7 @@ def _scrub_requests(connection: Connection, subject_id: int) -> None:
         select(requests.c.id, requests.c.details).where(requests.c.subject_id == subject_id)
     ).all()
     for request_id, details in rows:
-        scrubbed = {k: v for k, v in details.items() if k not in PERSONAL_DETAILS}
-        agent = scrubbed.get("agent")
-        if isinstance(agent, dict):
-            scrubbed["agent"] = {k: v for k, v in agent.items() if k not in ("name", "proof_file")}
+        scrubbed = scrub_details(details)
         if scrubbed != details:
             connection.execute(
                 update(requests).where(requests.c.id == request_id).values(details=scrubbed)

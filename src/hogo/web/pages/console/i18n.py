@@ -35,6 +35,7 @@ LABELS: dict[str, Text] = {
     "recipients": Text(ja="提供先（委託先・第三者）", en="Recipients"),
     "provisions": Text(ja="提供記録", en="Provision log"),
     "joint_use": Text(ja="共同利用", en="Joint use"),
+    "retention": Text(ja="保存期間", en="Retention"),
     "open_count": Text(ja="未完了", en="Open"),
     "overdue_count": Text(ja="期限超過", en="Overdue"),
     "suable_count": Text(ja="訴え提起が可能", en="May sue"),

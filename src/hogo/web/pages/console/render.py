@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from hogo.services.inquiry_records import DESK_ROLES
+from hogo.services.retention.report import REPORT_ROLES
 from hogo.services.rights.deadlines import JAPAN
 from hogo.web.pages.console.i18n import LANG_NAMES, LANGS, Lang, words
 from hogo.web.pages.console.sessions import Session
@@ -91,8 +92,10 @@ def _navigation(page: Page, labels: Mapping[str, str]) -> list[dict[str, Any]]:
         ("recipients", "/console/recipients"),
         ("provisions", "/console/provisions"),
         ("joint_use", "/console/joint-use"),
-        ("data_map", "/"),
     ]
+    if page.session.actor.role in REPORT_ROLES:
+        entries.append(("retention", "/console/retention"))
+    entries.append(("data_map", "/"))
     return [
         {"label": labels[key], "href": href(path, page.lang), "current": key == page.section}
         for key, path in entries

@@ -13,6 +13,7 @@ from hogo.web.pages.console import (
     provisions,
     recipients,
     requests,
+    retention,
     subject_records,
 )
 
@@ -21,3 +22,4 @@ for part in (assets.router, auth.router, requests.router, actions.router, inquir
     router.include_router(part)
 for part in (recipients.router, provisions.router, subject_records.router, joint_use.router):
     router.include_router(part)
+router.include_router(retention.router)

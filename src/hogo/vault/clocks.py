@@ -1,0 +1,168 @@
+"""Retention clocks that start at an event: the ends of items recomputed from the events recorded
+for their subjects (R-12, R-13, D18).
+
+The vault sets an item's ``retain_until`` when it stores the item (:mod:`hogo.vault.seal`);
+an item whose rule's clock starts at an event that has not happened yet gets none. When the
+event is recorded (``subject_events``, append-only), the items of the subject that wait for it
+are recomputed here: their end, and the rule that decides it (``retention_rule``).
+
+An end the application gave (earlier than the policy's, :mod:`hogo.vault.seal`) stays
+unless the policy's new end is earlier still. The stored end is taken for the policy's own
+when it equals the end the policy gave from the events known when it was computed
+(``computed_with``); any other end is the application's. A legal floor is never shortened:
+the policy's ends include it, and so did the application's end when it was stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Select, bindparam, func, select, update
+
+from hogo.policy.retention import NO_EVENTS, Ending, RetentionTerms
+from hogo.store.lists import among, chunks
+from hogo.store.tables import items, subject_events, subjects
+from hogo.vault.items import ACTIVE
+
+EventsOf = dict[int, dict[str, dt.datetime]]  # subject id -> event -> its latest moment
+Known = Mapping[int, Mapping[str, dt.datetime]]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """An item's new end and the rule that decides it."""
+
+    item_id: int
+    until: dt.datetime | None
+    rule: str | None
+
+
+def latest_events(
+    connection: Connection, subject_ids: Iterable[int], names: Collection[str] | None = None
+) -> EventsOf:
+    """The latest moment of each event of each subject; only ``names`` when given."""
+    if names is not None and not names:
+        return {}
+    found: EventsOf = {}
+    latest = func.max(subject_events.c.at).label("at")
+    for chunk in chunks(sorted(set(subject_ids))):
+        query = (
+            select(subject_events.c.subject_id, subject_events.c.event, latest)
+            .where(among(connection, subject_events.c.subject_id, chunk))
+            .group_by(subject_events.c.subject_id, subject_events.c.event)
+        )
+        if names is not None:
+            query = query.where(subject_events.c.event.in_(sorted(names)))
+        for row in connection.execute(query):
+            found.setdefault(row.subject_id, {})[row.event] = row.at
+    return found
+
+
+def recompute(
+    connection: Connection,
+    terms: RetentionTerms,
+    subject_ids: Iterable[int],
+    only_events: set[str] | None = None,
+    *,
+    computed_with: Known | None = None,
+) -> int:
+    """Recompute the ends of the subjects' active items; how many changed.
+
+    With ``only_events``, only the items whose end waits for one of those events, and only
+    for the subjects that have one of them recorded (one query when none has).
+    ``computed_with`` holds the events each subject's stored ends were computed with
+    (default: none, as the vault stores new items).
+    """
+    changed = changes(connection, terms, subject_ids, only_events, computed_with=computed_with)
+    apply(connection, changed)
+    return len(changed)
+
+
+def changes(
+    connection: Connection,
+    terms: RetentionTerms,
+    subject_ids: Iterable[int],
+    only_events: set[str] | None = None,
+    *,
+    computed_with: Known | None = None,
+) -> list[Change]:
+    """What :func:`recompute` would change, without changing it."""
+    ids = sorted(set(subject_ids))
+    events = latest_events(connection, ids)
+    if only_events is not None:
+        ids = [subject for subject in ids if only_events & events.get(subject, {}).keys()]
+    known = computed_with or {}
+    found: list[Change] = []
+    for chunk in chunks(ids):
+        for row in connection.execute(_items_of(connection, chunk)):
+            waits = terms.events(row.subject_group, row.category, row.purposes)
+            if only_events is not None and not only_events & waits:
+                continue
+            change = _change(terms, row, events.get(row.subject_id), known.get(row.subject_id))
+            if change is not None:
+                found.append(change)
+    return found
+
+
+def apply(connection: Connection, changed: Sequence[Change]) -> None:
+    """Write the new ends, in one ``executemany``."""
+    if not changed:
+        return
+    statement = (
+        update(items)
+        .where(items.c.id == bindparam("item_id"))
+        .values(
+            retain_until=bindparam("until", type_=items.c.retain_until.type),
+            retention_rule=bindparam("rule", type_=items.c.retention_rule.type),
+        )
+    )
+    connection.execute(
+        statement,
+        [{"item_id": c.item_id, "until": c.until, "rule": c.rule} for c in changed],
+    )
+
+
+def _items_of(connection: Connection, subject_ids: Sequence[int]) -> Select[Any]:
+    return (
+        select(
+            items.c.id,
+            items.c.subject_id,
+            items.c.category,
+            items.c.purposes,
+            items.c.collected_at,
+            items.c.retain_until,
+            items.c.retention_rule,
+            subjects.c.subject_group,
+        )
+        .join(subjects, subjects.c.id == items.c.subject_id)
+        .where(among(connection, items.c.subject_id, subject_ids), items.c.status == ACTIVE)
+        .order_by(items.c.id)
+    )
+
+
+def _change(
+    terms: RetentionTerms,
+    row: Any,
+    events: Mapping[str, dt.datetime] | None,
+    known: Mapping[str, dt.datetime] | None,
+) -> Change | None:
+    """The item's change, or ``None`` when its end and rule stay."""
+    kind = (row.subject_group, row.category, row.purposes)
+    after = terms.ending(*kind, row.collected_at, events or NO_EVENTS)
+    before = terms.ending(*kind, row.collected_at, known or NO_EVENTS)
+    until = _until(row.retain_until, before, after)
+    if (until, after.rule) == (row.retain_until, row.retention_rule):
+        return None
+    return Change(row.id, until, after.rule)
+
+
+def _until(stored: dt.datetime | None, before: Ending, after: Ending) -> dt.datetime | None:
+    """The item's new end: the policy's, or the application's own while it is earlier."""
+    if stored is None or stored == before.until:
+        return after.until
+    if after.until is None:
+        return stored
+    return min(stored, after.until)
