@@ -314,7 +314,12 @@ def _reapply_one(connection: Connection, entry: Suppression, now: dt.datetime) -
         "erasure_reapplied",
         subject_id=entry.subject_id,
         at=now,
-        detail={"items": gone, "whole_subject": entry.whole_subject, "erased_at": entry.erased_at},
+        detail={
+            "items": gone,
+            "whole_subject": entry.whole_subject,
+            "erased_at": entry.erased_at,
+            "reason": entry.reason,
+        },
     )
     return True
 
