@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, select
 
 from hogo.errors import NotFound
-from hogo.store.lists import among, among_sql, among_values
+from hogo.store.lists import among, among_sql, among_values, chunks
 from hogo.store.tables import consent_events, items, subjects
 from hogo.vault.items import SealedValue, StoredItem, SubjectRow
 from hogo.vault.writes import MARKERS, Binder
@@ -108,6 +108,22 @@ def load_sealed_of(
         connection, sql, values
     ):
         found[subject_id].append(SealedValue(item_id, category, ciphertext, display, bool(expired)))
+    return found
+
+
+def subject_names(connection: Connection, subject_ids: Sequence[int]) -> list[tuple[Any, ...]]:
+    """(id, subject group, ref) of each of ``subject_ids``, read with the driver directly: a
+    sweep asks this of every person whose items it takes."""
+    dialect = connection.dialect
+    mark = MARKERS[dialect.paramstyle]
+    table = dialect.identifier_preparer.format_table(subjects)
+    found: list[tuple[Any, ...]] = []
+    for chunk in chunks(subject_ids):
+        sql = (
+            f"SELECT id, subject_group, ref FROM {table} "  # noqa: S608 - bound values
+            f"WHERE {among_sql(connection, 'id', len(chunk), mark)}"
+        )
+        found.extend(driver_rows(connection, sql, among_values(connection, chunk)))
     return found
 
 

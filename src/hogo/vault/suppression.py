@@ -53,7 +53,8 @@ class SuppressionList:
         """Write ``entries`` and force them to disk; raises if that is not possible."""
         if not entries:
             return
-        lines = "".join(_line(entry) for entry in entries)
+        tails: dict[tuple[str, str], str] = {}
+        lines = "".join(_line(entry, tails) for entry in entries)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
@@ -76,14 +77,20 @@ class SuppressionList:
                     yield _parse(line, self.path, number)
 
 
-def _line(entry: Suppression) -> str:
+def _line(entry: Suppression, tails: dict[tuple[str, str], str] | None = None) -> str:
     """The entry as one JSON line; written by hand, as ``json.dumps`` would write it (every
-    field is a number, hex, or a fixed ASCII text), because a sweep writes one per person."""
+    field is a number, hex, or a text JSON-escaped once per batch in ``tails``), because a
+    sweep writes one per person."""
+    key = (entry.erased_at, entry.reason)
+    tail = None if tails is None else tails.get(key)
+    if tail is None:
+        tail = f'"erased_at":{json.dumps(entry.erased_at)},"reason":{json.dumps(entry.reason)}}}\n'
+        if tails is not None:
+            tails[key] = tail
     item_ids = ",".join(map(str, entry.item_ids))
     return (
         f'{{"subject_id":{int(entry.subject_id)},"tombstone":"{entry.tombstone.hex()}",'
-        f'"item_ids":[{item_ids}],"erased_at":{json.dumps(entry.erased_at)},'
-        f'"reason":{json.dumps(entry.reason)}}}\n'
+        f'"item_ids":[{item_ids}],{tail}'
     )
 
 

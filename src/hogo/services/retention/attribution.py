@@ -33,10 +33,12 @@ class Attribution:
     method: str  # delete | anonymise
     legal_minimum: str | None
 
-    def floor_passed(self, collected_at: dt.datetime, as_of: dt.datetime) -> bool:
+    def floor_passed(self, collected_at: dt.datetime | None, as_of: dt.datetime) -> bool:
         """No legal floor keeps an item collected at ``collected_at`` at ``as_of`` (R-13)."""
         if self.legal_minimum is None:
             return True
+        if collected_at is None:
+            raise ValueError("an item under a legal floor needs its collection time")
         return after(collected_at, self.legal_minimum) <= as_of
 
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Connection, Text, case, cast, func, select
+from sqlalchemy import ColumnElement, Connection, Text, case, cast, func, or_, select
 
 from hogo.services.retention.holds import not_held
 from hogo.store.tables import items
@@ -28,7 +29,7 @@ class DueItem:
     category: str
     rule: str | None  # the rule that set retain_until; None: stored without one
     purposes_text: str | None  # the purposes as JSON, read only when ``rule`` is None
-    collected_at: dt.datetime
+    collected_at: dt.datetime | None  # read only when a floor or ``rule`` None needs it
 
     @property
     def purposes(self) -> tuple[str, ...]:
@@ -45,13 +46,25 @@ def _due(as_of: dt.datetime) -> list[ColumnElement[bool]]:
 
 
 def claim(
-    connection: Connection, as_of: dt.datetime, after: int, chunk: int, *, lock: bool
+    connection: Connection,
+    as_of: dt.datetime,
+    after: int,
+    chunk: int,
+    *,
+    lock: bool,
+    floored: Sequence[str] = (),
 ) -> list[DueItem]:
     """Up to ``chunk`` items due at ``as_of`` with an id above ``after``, in id order.
 
-    With ``lock`` (PostgreSQL only), they stay locked to this transaction.
+    With ``lock`` (PostgreSQL only), they stay locked to this transaction. The collection
+    time is read for the items of the ``floored`` rules (those with a legal floor) and those
+    without a rule; the others do not need it.
     """
-    purposes = case((items.c.retention_rule.is_(None), cast(items.c.purposes, Text)))
+    unruled = items.c.retention_rule.is_(None)
+    purposes = case((unruled, cast(items.c.purposes, Text)))
+    collected = case(
+        (or_(unruled, items.c.retention_rule.in_(list(floored))), items.c.collected_at)
+    )
     query = (
         select(
             items.c.id,
@@ -59,7 +72,7 @@ def claim(
             items.c.category,
             items.c.retention_rule,
             purposes,
-            items.c.collected_at,
+            collected,
         )
         .where(items.c.id > after, *_due(as_of))
         .order_by(items.c.id)
@@ -67,7 +80,7 @@ def claim(
     )
     if lock and connection.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=items)
-    return [DueItem(*row) for row in connection.execute(query)]
+    return [DueItem(*row) for row in connection.execute(query).all()]
 
 
 def count_due(connection: Connection, as_of: dt.datetime) -> int:

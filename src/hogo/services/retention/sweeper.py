@@ -42,6 +42,7 @@ from hogo.store.lists import among
 from hogo.store.tables import subjects
 from hogo.vault.erase import delete_many_items, tombstone
 from hogo.vault.keys import KeyRing
+from hogo.vault.reads import subject_names
 from hogo.vault.suppression import Suppression, SuppressionList
 from hogo.vault.vault import Vault
 
@@ -80,6 +81,7 @@ class Sweeper:
         self._policy = policy
         self._vault = vault
         self._attributor = Attributor(policy)
+        self._floored = [name for name, rule in policy.retention.items() if rule.legal_minimum]
         self._keyring = keyring
         self._suppression = suppression
         self._clock = clock
@@ -89,7 +91,9 @@ class Sweeper:
         tally = _Tally()
         after = 0
         with self._engine.connect() as connection:
-            while claimed := claim(connection, as_of, after, chunk, lock=False):
+            while claimed := claim(
+                connection, as_of, after, chunk, lock=False, floored=self._floored
+            ):
                 after = claimed[-1].id
                 tally.add(self._groups(self._due(connection, claimed, as_of)))
         return tally.rows()
@@ -119,7 +123,7 @@ class Sweeper:
         tally, chunks, after = _Tally(), 0, 0
         while True:
             with self._engine.begin() as connection:
-                claimed = claim(connection, as_of, after, chunk, lock=True)
+                claimed = claim(connection, as_of, after, chunk, lock=True, floored=self._floored)
                 if not claimed:
                     break
                 after = claimed[-1].id
@@ -154,13 +158,13 @@ class Sweeper:
         groups = _groups_of(connection, {item.subject_id for item in claimed if item.rule is None})
         judged: Judged = []
         for item in claimed:
-            found = (
-                named(item.rule)
-                if item.rule is not None
-                else attribute(
-                    groups[item.subject_id], item.category, item.purposes, item.collected_at
-                )
-            )
+            if item.rule is not None:
+                found = named(item.rule)
+            elif item.collected_at is not None:  # always read for an item without a rule
+                group = groups[item.subject_id]
+                found = attribute(group, item.category, item.purposes, item.collected_at)
+            else:
+                raise ValueError(f"item {item.id} was read without its collection time")
             if found.floor_passed(item.collected_at, as_of):
                 judged.append((item, found))
         return judged
@@ -196,9 +200,6 @@ class Sweeper:
     ) -> list[Suppression]:
         if not by_subject:
             return []
-        query = select(subjects.c.id, subjects.c.subject_group, subjects.c.ref).where(
-            among(connection, subjects.c.id, sorted(by_subject))
-        )
         at, keyring = now.isoformat(), self._keyring
         return [
             Suppression(
@@ -208,7 +209,7 @@ class Sweeper:
                 at,
                 reason="retention",
             )
-            for subject_id, group, ref in connection.execute(query)
+            for subject_id, group, ref in subject_names(connection, sorted(by_subject))
         ]
 
 
