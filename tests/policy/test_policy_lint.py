@@ -233,6 +233,20 @@ CASES = [
         name="R-12 event without clock event",
     ),
     case(
+        "  recordings:\n",
+        "categories: [call_recordings, online_service_video]",
+        "categories: [call_recordings, online_service_vidoe]",
+        "retention.recordings.categories[1]: unknown category 'online_service_vidoe'",
+        name="R-12 a rule naming an unknown category",
+    ),
+    case(
+        "  inquiries:\n",
+        "purposes: [inquiry_handling]",
+        "purposes: [inquiry_handlng]",
+        "retention.inquiries.purposes[0]: unknown purpose 'inquiry_handlng'",
+        name="R-12 a rule naming an unknown purpose",
+    ),
+    case(
         "  applicants_not_hired:\n",
         "event: applicant_not_hired",
         "event: applicant_rejected",

@@ -24,6 +24,22 @@ def test_load_policy_reads_a_path_or_a_string(example_path: Path) -> None:
     ("after", "old", "new", "problem"),
     [
         pytest.param(
+            "  recordings:\n",
+            "duration: P1Y",
+            "duration: P-1Y",
+            "retention.recordings.duration: Value error, 'P-1Y' is not an ISO 8601 duration such"
+            " as P3Y, P6M or P30D (got 'P-1Y')",
+            id="R-12 negative retention duration",
+        ),
+        pytest.param(
+            "  recordings:\n",
+            "duration: P1Y",
+            "duration: one year",
+            "retention.recordings.duration: Value error, 'one year' is not an ISO 8601 duration"
+            " such as P3Y, P6M or P30D (got 'one year')",
+            id="R-12 unparseable retention duration",
+        ),
+        pytest.param(
             "\ndeid:\n",
             "  k: 5",
             "  kk: 3\n  k: 5",
