@@ -8,13 +8,15 @@ import json
 import os
 from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from typer.testing import CliRunner, Result
 
 from hogo.cli.app import app
+from hogo.policy.retention import after
 from hogo.runtime import open_hogo
 from hogo.services.actor import Actor
 from hogo.settings import Settings
+from hogo.store.engine import make_engine
 from hogo.store.tables import items
 from hogo.vault.items import NewItem
 
@@ -106,3 +108,61 @@ def test_R12_another_role_is_refused_in_one_line(tmp_path: Path) -> None:
     assert refused.exit_code != 0
     assert refused.output.strip().count("\n") == 0
     assert "may not read the retention report" in refused.output
+
+
+def shortened(tmp_path: Path) -> tuple[dict[str, str], list[int]]:
+    """Two inquiries stored under the example policy; then the policy keeps inquiries a year."""
+    env = setup(tmp_path)
+    settings = Settings(master_key=env["HOGO_MASTER_KEY"], key_file=Path(env["HOGO_KEY_FILE"]))
+    with open_hogo(env["HOGO_DATABASE_URL"], POLICY, settings=settings) as hogo:
+        subject_id = hogo.subjects.create(OFFICE, group="customers", ref="c-new")
+        item = NewItem("inquiry_details", "返品の相談", ["inquiry_handling"])
+        stored = hogo.subjects.store(OFFICE, subject_id, [item, item])
+    rule = "purposes: [inquiry_handling]\n    clock: collected_at\n    duration: P3Y"
+    text = POLICY.read_text(encoding="utf-8").replace(rule, rule.replace("P3Y", "P1Y"))
+    (tmp_path / "shorter.yaml").write_text(text, encoding="utf-8")
+    return {**env, "HOGO_POLICY_PATH": str(tmp_path / "shorter.yaml")}, stored
+
+
+def ends_of(env: dict[str, str], ids: list[int]) -> list[tuple[dt.datetime, dt.datetime]]:
+    query = select(items.c.collected_at, items.c.retain_until).where(items.c.id.in_(ids))
+    engine = make_engine(env["HOGO_DATABASE_URL"])
+    with engine.connect() as connection:
+        found = [(row.collected_at, row.retain_until) for row in connection.execute(query)]
+    engine.dispose()
+    return found
+
+
+def test_R12_R13_recompute_dry_run_then_run(tmp_path: Path) -> None:
+    """R-12, R-13: the dry run prints the counts and changes nothing; the run moves the two
+    inquiries' ends two years earlier; a second run changes nothing."""
+    env, stored = shortened(tmp_path)
+    before = ends_of(env, stored)
+
+    planned = run(env, "retention", "recompute", "--dry-run")
+    assert planned.exit_code == 0, planned.output
+    assert "2 of 6 items of 3 people would change (2 earlier, 0 later, 0 to none)" in planned.output
+    assert "nothing was changed" in planned.output
+    assert ends_of(env, stored) == before
+
+    done = run(env, "retention", "recompute", "--chunk", "1")
+    assert done.exit_code == 0, done.output
+    assert "inquiries" in done.output
+    assert "2 of 6 items of 3 people changed (2 earlier, 0 later, 0 to none)" in done.output
+    assert [until for _, until in ends_of(env, stored)] == [
+        after(collected, "P1Y") for collected, _ in before
+    ]
+
+    again = run(env, "retention", "recompute")
+    assert again.exit_code == 0, again.output
+    assert "0 of 6 items of 3 people changed" in again.output
+
+
+def test_R12_recompute_refuses_another_role_in_one_line(tmp_path: Path) -> None:
+    env, stored = shortened(tmp_path)
+    before = ends_of(env, stored)
+    refused = run(env, "retention", "recompute", "--role", "marketing")
+    assert refused.exit_code != 0
+    assert refused.output.strip().count("\n") == 0
+    assert "may not recompute retention" in refused.output
+    assert ends_of(env, stored) == before

@@ -57,7 +57,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "retention": (
         "hogo.cli.retention:retention_app",
-        "Retention reports: what ends soon, overdue, held; card data (R-12, D31).",
+        "Retention reports; recomputing ends after the rules change (R-12, D31).",
     ),
     "serve": ("hogo.cli.serve:serve", "Serve the API and pages over a database."),
     "demo": ("hogo.cli.demo:demo", "Seed policy + synthetic subjects + the server on localhost."),

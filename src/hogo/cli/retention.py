@@ -3,6 +3,9 @@ card-data purge check (R-12, D18, D31).
 
 Tables by default; ``--json`` prints the report as one JSON document for scripts and monitors.
 ``--now`` reports at another moment (Japan time unless a zone is given).
+
+``hogo retention recompute`` brings the ends of stored items in line with the retention rules
+in force after they changed (R-12, R-13); ``--dry-run`` prints what it would change.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from hogo.cli.common import (
@@ -28,6 +32,7 @@ from hogo.cli.common import (
 from hogo.cli.opening import PolicyPath, Role, opened
 from hogo.services.actor import Actor
 from hogo.services.retention.counts import RuleCount
+from hogo.services.retention.recompute import CHUNK, Recomputed, RetentionRecompute
 from hogo.services.retention.report import (
     OK,
     SWEEPS_SHOWN,
@@ -36,12 +41,15 @@ from hogo.services.retention.report import (
 )
 from hogo.services.retention.runlog import SweepRun
 
-retention_app = group_app("Retention reports: what ends soon, what is overdue, the sweeps (R-12).")
+retention_app = group_app(
+    "Retention reports: what ends soon, what is overdue, the sweeps (R-12); recomputing the"
+    " ends of stored items after the rules change (R-12, R-13)."
+)
 
 
 @retention_app.callback()
 def retention() -> None:
-    """Retention reports: what ends soon, what is overdue or held, the sweeps (R-12, D31)."""
+    """Retention reports (R-12, D31), and recomputing stored ends after the rules change."""
 
 
 @retention_app.command("report")
@@ -128,3 +136,66 @@ def _sweeps(runs: Sequence[SweepRun]) -> Table | None:
             str(run.items),
         )
     return table
+
+
+@retention_app.command("recompute")
+def recompute(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print what would change; change nothing.")
+    ] = False,
+    chunk: Annotated[
+        int, typer.Option("--chunk", min=1, max=100_000, help="People per transaction.")
+    ] = CHUNK,
+    role: Role = "privacy_office",
+    database_url: DatabaseUrl = None,
+    policy: PolicyPath = None,
+) -> None:
+    """Bring every stored item's retain_until and rule in line with the rules in force (R-12).
+
+    Run it after a new policy version changes the retention rules, with --dry-run first. An end
+    the rules gave (the rules in force or a published version's) moves to the new end, earlier
+    or later; an end the application gave only moves earlier; none goes below a legal floor
+    (R-13). Prints per rule before and after how many items change and how their ends move.
+    """
+    with one_line_errors(), opened(database_url, policy) as hogo:
+        service = RetentionRecompute(hogo.engine, hogo.policy)
+        done = _recompute(service, Actor(cli_actor_id(), role), chunk, dry_run=dry_run)
+    _print_recomputed(done, dry_run=dry_run)
+
+
+def _recompute(
+    service: RetentionRecompute, actor: Actor, chunk: int, *, dry_run: bool
+) -> Recomputed:
+    walk = service.plan if dry_run else service.run
+    columns = (TextColumn("recomputing"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("recompute", total=service.subjects())
+        return walk(actor, chunk, progress=lambda subjects: bar.advance(task, subjects))
+
+
+def _print_recomputed(done: Recomputed, *, dry_run: bool) -> None:
+    console = Console()
+    if done.shifts:
+        table = Table("rule before", "rule after", "items", "earlier", "later", "to none")
+        for shift in done.shifts:
+            table.add_row(
+                escape(shift.before or "(none)"),
+                escape(shift.after or "(none)"),
+                str(shift.items),
+                str(shift.earlier),
+                str(shift.later),
+                str(shift.to_none),
+            )
+        console.print(table)
+    moves = f"{done.earlier} earlier, {done.later} later, {done.to_none} to none"
+    examined = f"of {done.items} items of {done.subjects} people"
+    version = escape(done.policy_version)
+    if dry_run:
+        console.print(
+            f"dry run under policy version {version}: {done.changed} {examined} would change"
+            f" ({moves}); nothing was changed"
+        )
+        return
+    console.print(
+        f"recomputed under policy version {version}: {done.changed} {examined} changed ({moves})"
+    )

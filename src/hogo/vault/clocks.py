@@ -11,6 +11,14 @@ unless the policy's new end is earlier still. The stored end is taken for the po
 when it equals the end the policy gave from the events known when it was computed
 (``computed_with``); any other end is the application's. A legal floor is never shortened:
 the policy's ends include it, and so did the application's end when it was stored.
+
+After the rules themselves change, :func:`realign` brings every end in line with the rules in
+force. A stored end is the rules' own when the rules in force or an earlier set of rules
+(``earlier``: the published versions) give it, with the rule that decided it, from the
+subject's events; it then moves to the new end, earlier or later. Any other end is the
+application's (an item stored before ends were computed, with no ``retention_rule``, has only
+the application's): it moves only earlier, never later, and never below the legal floor of the
+rules in force, which a raised floor may lift it to.
 """
 
 from __future__ import annotations
@@ -38,6 +46,15 @@ class Change:
     item_id: int
     until: dt.datetime | None
     rule: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Realigned:
+    """An item's change under :func:`realign`, with the end and rule it had."""
+
+    change: Change
+    was_until: dt.datetime | None
+    was_rule: str | None
 
 
 def latest_events(
@@ -107,6 +124,27 @@ def changes(
     return found
 
 
+def realign(
+    connection: Connection,
+    terms: RetentionTerms,
+    subject_ids: Iterable[int],
+    earlier: Sequence[RetentionTerms] = (),
+) -> tuple[int, list[Realigned]]:
+    """How many active items the subjects have, and the changes that bring their ends and rules
+    in line with ``terms`` (a full recompute; see the module's docstring)."""
+    ids = sorted(set(subject_ids))
+    events = latest_events(connection, ids)
+    examined = 0
+    found: list[Realigned] = []
+    for chunk in chunks(ids):
+        for row in connection.execute(_items_of(connection, chunk)):
+            examined += 1
+            realigned = _realigned(terms, earlier, row, events.get(row.subject_id) or NO_EVENTS)
+            if realigned is not None:
+                found.append(realigned)
+    return examined, found
+
+
 def apply(connection: Connection, changed: Sequence[Change]) -> None:
     """Write the new ends, in one ``executemany``."""
     if not changed:
@@ -166,3 +204,48 @@ def _until(stored: dt.datetime | None, before: Ending, after: Ending) -> dt.date
     if after.until is None:
         return stored
     return min(stored, after.until)
+
+
+def _realigned(
+    terms: RetentionTerms,
+    earlier: Sequence[RetentionTerms],
+    row: Any,
+    events: Mapping[str, dt.datetime],
+) -> Realigned | None:
+    """The item's change under the rules in force, or ``None`` when its end and rule stay."""
+    kind = (row.subject_group, row.category, row.purposes)
+    after = terms.ending(*kind, row.collected_at, events)
+    until = _application_end(terms, row, after)
+    if until != after.until and _computed(earlier, row, events):
+        until = after.until
+    if (until, after.rule) == (row.retain_until, row.retention_rule):
+        return None
+    return Realigned(Change(row.id, until, after.rule), row.retain_until, row.retention_rule)
+
+
+def _application_end(terms: RetentionTerms, row: Any, after: Ending) -> dt.datetime | None:
+    """The item's end if the stored one is the application's: no later than it, no later than
+    the rules' end, and never below the floor of the rules in force (R-13)."""
+    stored: dt.datetime | None = row.retain_until
+    if stored is None:
+        return after.until
+    if after.until is not None:
+        stored = min(stored, after.until)
+    covering = terms.terms(row.subject_group, row.category, row.purposes)
+    floor = max((term.floor(row.collected_at) for term in covering), default=row.collected_at)
+    return max(stored, floor)
+
+
+def _computed(
+    earlier: Sequence[RetentionTerms], row: Any, events: Mapping[str, dt.datetime]
+) -> bool:
+    """Whether an earlier set of rules gave the stored end, with the stored rule."""
+    if row.retention_rule is None:  # stored before ends were computed: the application's end
+        return False
+    stored = (row.retain_until, row.retention_rule)
+    kind = (row.subject_group, row.category, row.purposes)
+    for rules in earlier:
+        found = rules.ending(*kind, row.collected_at, events)
+        if (found.until, found.rule) == stored:
+            return True
+    return False
