@@ -115,10 +115,12 @@ items = Table(
         sqlite_where=text("blind_index IS NOT NULL"),
         postgresql_where=text("blind_index IS NOT NULL"),
     ),
-    # The sweep finds what is due without a scan; items kept without a limit stay out.
+    # The sweep reads what is due in (retain_until, id) order without a scan or a sort; items
+    # kept without a limit stay out.
     Index(
         "ix_items_retain_until",
         "retain_until",
+        "id",
         sqlite_where=text("retain_until IS NOT NULL"),
         postgresql_where=text("retain_until IS NOT NULL"),
     ),

@@ -29,7 +29,7 @@ from hogo.services.actor import Actor
 from hogo.services.auditing import record
 from hogo.services.retention.anonymise import keep_anonymous
 from hogo.services.retention.attribution import Attribution, Attributor
-from hogo.services.retention.due import DueItem, claim, count_due
+from hogo.services.retention.due import DueItem, Mark, claim, count_due
 from hogo.services.retention.runlog import (
     PlanRow,
     SweepRun,
@@ -89,12 +89,12 @@ class Sweeper:
     def plan(self, as_of: dt.datetime, chunk: int = 5000) -> list[PlanRow]:
         """What a run at ``as_of`` would take, per rule, category and method; nothing changes."""
         tally = _Tally()
-        after = 0
+        after: Mark = None
         with self._engine.connect() as connection:
             while claimed := claim(
                 connection, as_of, after, chunk, lock=False, floored=self._floored
             ):
-                after = claimed[-1].id
+                after = (claimed[-1].retain_until, claimed[-1].id)
                 tally.add(self._groups(self._due(connection, claimed, as_of)))
         return tally.rows()
 
@@ -120,13 +120,14 @@ class Sweeper:
         if chunk < 1:
             raise ValidationFailed("a chunk holds at least one item")
         run_id = self._start(actor, as_of)
-        tally, chunks, after = _Tally(), 0, 0
+        tally, chunks = _Tally(), 0
+        after: Mark = None
         while True:
             with self._engine.begin() as connection:
                 claimed = claim(connection, as_of, after, chunk, lock=True, floored=self._floored)
                 if not claimed:
                     break
-                after = claimed[-1].id
+                after = (claimed[-1].retain_until, claimed[-1].id)
                 due = self._due(connection, claimed, as_of)
                 tally.add(self._sweep_chunk(connection, run_id, due))
             chunks += 1
