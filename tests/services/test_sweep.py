@@ -27,6 +27,7 @@ from hogo.store.tables import (
     items,
     restrictions,
     subjects,
+    suppression_marks,
     sweep_finishes,
     sweep_log,
     sweep_runs,
@@ -335,3 +336,22 @@ def test_R14_a_backup_restored_after_a_sweep_loses_the_swept_items_and_suspends_
             OFFICE, subject_id, ["inquiry_details"], "inquiry_handling"
         )
         assert decision.denied == {}
+
+
+def test_R14_an_open_applies_only_the_entries_written_since_the_last(
+    hogo: Hogo, settings: Settings, database_url: str
+) -> None:
+    """R-14: the database keeps how far into the suppression list it has been brought; the
+    next open starts there, so a long list of swept items costs an open nothing."""
+    for n in range(3):
+        customer(hogo, f"c-{n}", [inquiry(T0 + DAY)])
+    hogo.sweeper.run(OFFICE, LATER)
+    size = settings.suppression_path.stat().st_size
+    reopened = open_hogo(
+        database_url, POLICY, settings=settings, mailer=MemorySender(), clock=lambda: LATER
+    )
+    with reopened.engine.connect() as connection:
+        mark = connection.execute(select(suppression_marks.c.offset)).scalar_one()
+    reopened.close()
+    assert mark == size
+    assert len(list(SuppressionList(settings.suppression_path).read_from(mark)[0])) == 0

@@ -559,3 +559,14 @@ anonymous_values = Table(
     Column("anonymised_on", Date, nullable=False),
     Index("ix_anonymous_values_rule", "rule", "category"),
 )
+
+# How far into the suppression list this database has been brought: the byte offset of
+# the first entry not yet re-applied. A database restored from a backup carries the offset of
+# its backup, so the entries written after it are applied again; one row.
+suppression_marks = Table(
+    "suppression_marks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("offset", BigInteger, nullable=False),
+    Column("applied_at", UTCDateTime(), nullable=False),
+)

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from hogo.errors import HogoError
@@ -69,12 +70,32 @@ class SuppressionList:
             ) from None
 
     def __iter__(self) -> Iterator[Suppression]:
+        return iter(self.read_from(0)[0])
+
+    def read_from(self, offset: int) -> tuple[list[Suppression], int]:
+        """The whole entries from byte ``offset`` on, and the offset just after the last one.
+
+        An offset beyond the end (the list was replaced) reads from the start. A last line
+        without its newline is being written by another process: it is left for next time.
+        """
         if not self.path.exists():
-            return
-        with self.path.open(encoding="utf-8") as lines:
-            for number, line in enumerate(lines, start=1):
-                if line.strip():
-                    yield _parse(line, self.path, number)
+            return [], 0
+        with self.path.open("rb") as file:
+            size = file.seek(0, os.SEEK_END)
+            start = offset if 0 <= offset <= size else 0
+            file.seek(start)
+            data = file.read()
+        complete = data[: data.rfind(b"\n") + 1]
+        entries = []
+        for number, line in enumerate(complete.splitlines(), start=1):
+            if line.strip():
+                entries.append(_parse(line, self.path, partial(self._line_at, start, number)))
+        return entries, start + len(complete)
+
+    def _line_at(self, start: int, number: int) -> int:
+        """The line number in the file of line ``number`` after byte ``start``."""
+        with self.path.open("rb") as file:
+            return file.read(start).count(b"\n") + number
 
 
 def _line(entry: Suppression, tails: dict[tuple[str, str], str] | None = None) -> str:
@@ -94,7 +115,7 @@ def _line(entry: Suppression, tails: dict[tuple[str, str], str] | None = None) -
     )
 
 
-def _parse(line: str, path: Path, number: int) -> Suppression:
+def _parse(line: bytes, path: Path, line_number: Callable[[], int]) -> Suppression:
     try:
         body = json.loads(line)
         return Suppression(
@@ -106,5 +127,5 @@ def _parse(line: str, path: Path, number: int) -> Suppression:
         )
     except (ValueError, KeyError, TypeError):
         raise SuppressionUnavailable(
-            f"{path}:{number}: not a suppression entry; the list was altered"
+            f"{path}:{line_number()}: not a suppression entry; the list was altered"
         ) from None

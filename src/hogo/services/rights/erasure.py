@@ -26,6 +26,7 @@ from hogo.policy.model import Policy
 from hogo.services.actor import Actor
 from hogo.services.auditing import record as record_audit
 from hogo.services.ticket_rows import shred_for_subject
+from hogo.store.lists import among, chunks
 from hogo.store.tables import (
     access_log_lines,
     erasures,
@@ -33,6 +34,7 @@ from hogo.store.tables import (
     requests,
     restrictions,
     subjects,
+    suppression_marks,
 )
 from hogo.vault.erase import (
     ERASED,
@@ -251,25 +253,58 @@ def reapply(
 ) -> int:
     """Erase again what the suppression list says is erased (R-14); how many subjects.
 
-    Only entries whose subject is in the database, not erased, and still the same person (its
-    tombstone matches) can need work; they are found a chunk at a time, so opening a database
-    with a long list stays quick.
+    The database keeps how far into the list it has been brought (``suppression_marks``), so
+    an open reads only the entries written since; a database restored from a backup carries
+    the mark of its backup and so applies every entry written after it. Of those entries, only
+    the ones whose subject is in the database, not erased, still the same person (its
+    tombstone matches) and, for some items, still holding one of them need work; they are
+    found a chunk at a time with one query each.
     """
-    entries = list(suppression)
-    if not entries:
-        return 0
-    touched = 0
     with engine.begin() as connection:
+        mark = connection.execute(
+            select(suppression_marks.c.offset).where(suppression_marks.c.id == MARK_ROW)
+        ).scalar_one_or_none()
+        entries, end = suppression.read_from(mark or 0)
+        touched = 0
         for start in range(0, len(entries), REAPPLY_CHUNK):
             chunk = entries[start : start + REAPPLY_CHUNK]
-            live = _live_tombstones(connection, eraser_keyring, {e.subject_id for e in chunk})
-            for entry in chunk:
-                # Another tombstone: the id belongs to someone this database never erased.
-                if live.get(entry.subject_id) == entry.tombstone and _reapply_one(
-                    connection, entry, now
-                ):
+            for entry in _needing_work(connection, eraser_keyring, chunk):
+                if _reapply_one(connection, entry, now):
                     touched += 1
+        if end != mark:
+            _set_mark(connection, end, now, known=mark is not None)
     return touched
+
+
+MARK_ROW = 1
+
+
+def _set_mark(connection: Connection, offset: int, now: dt.datetime, *, known: bool) -> None:
+    if known:
+        connection.execute(
+            update(suppression_marks)
+            .where(suppression_marks.c.id == MARK_ROW)
+            .values(offset=offset, applied_at=now)
+        )
+    else:
+        connection.execute(
+            insert(suppression_marks).values(id=MARK_ROW, offset=offset, applied_at=now)
+        )
+
+
+def _needing_work(
+    connection: Connection, keyring: KeyRing, chunk: Sequence[Suppression]
+) -> list[Suppression]:
+    """The entries of ``chunk`` that still have something to erase in this database."""
+    live = _live_tombstones(connection, keyring, {e.subject_id for e in chunk})
+    # Another tombstone: the id belongs to someone this database never erased.
+    mine = [e for e in chunk if live.get(e.subject_id) == e.tombstone]
+    wanted = sorted({item for e in mine if not e.whole_subject for item in e.item_ids})
+    present: set[int] = set()
+    for ids in chunks(wanted):
+        query = select(items.c.id).where(among(connection, items.c.id, ids))
+        present.update(connection.execute(query).scalars())
+    return [e for e in mine if e.whole_subject or present.intersection(e.item_ids)]
 
 
 def _live_tombstones(
