@@ -108,8 +108,8 @@ def usage_problem(line: str) -> str | None:
     """What ``hogo`` would reject in ``line`` (parsed down to its leaf command, not run).
 
     ``None`` when the command exists and its options and arguments parse; otherwise the
-    reason: an unknown command, a group without a sub-command, an unknown option, a missing
-    required value.
+    reason: an unknown command, a group without a sub-command (unless it runs on its own), an
+    unknown option, a missing required value.
     """
     tokens = shlex.split(line, comments=True)
     root = as_command(typer.main.get_command(app))
@@ -117,6 +117,8 @@ def usage_problem(line: str) -> str | None:
     context = typer.Context(root, info_name=tokens[0], **root.context_settings)
     name, words = tokens[0], tokens[1:]
     while isinstance(command, typer.core.TyperGroup):
+        if command.invoke_without_command and (not words or words[0].startswith("-")):
+            break  # a group that runs on its own, e.g. `hogo sweep --dry-run`
         if not words:
             return f"{context.command_path} needs a command"
         name, words = words[0], words[1:]
