@@ -23,6 +23,14 @@ class Settings(BaseSettings):
     def suppression_path(self) -> Path:
         return self.suppression_file or self.key_file.with_suffix(".erased")
 
+    # The pseudonymisation key, kept apart from data and database (R-49; hogo.deid.keyfile);
+    # default: beside the key file, ".deid"
+    deid_key_file: Path | None = None
+
+    @property
+    def deid_key_path(self) -> Path:
+        return self.deid_key_file or self.key_file.with_suffix(".deid")
+
     # Proxies whose X-Forwarded-For is believed (comma-separated IPs, or "*"); none by default,
     # so rate limits key on the connection's own address and cannot be steered by a header.
     forwarded_allow_ips: str | None = None

@@ -59,6 +59,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "hogo.cli.retention:retention_app",
         "Retention reports; recomputing ends after the rules change (R-12, D31).",
     ),
+    "deid": (
+        "hogo.cli.deid:deid_app",
+        "Anonymise tables by generalisation; check releases (R-54, R-56).",
+    ),
     "serve": ("hogo.cli.serve:serve", "Serve the API and pages over a database."),
     "demo": ("hogo.cli.demo:demo", "Seed policy + synthetic subjects + the server on localhost."),
 }
