@@ -16,6 +16,7 @@ BENCHES = [
     "consent_api.py",
     "provide.py",
     "sweep.py",
+    "deid_pseudonymise.py",
 ]
 
 
