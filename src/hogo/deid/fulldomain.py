@@ -3,17 +3,19 @@
 :func:`search` visits the lattice in order of each node's GCP without suppression, a lower bound
 of its GCP with suppression that only grows with generalisation. It stops at the first node whose
 bound reaches the best GCP found, and never evaluates a node known to fail: for a monotone model
-a node below a failing node fails too. :func:`exhaustive` evaluates every node; both return the
+a node below a failing node fails too, and a binary search up a chain of the lattice finds such
+nodes high up, in the spirit of Flash. :func:`exhaustive` evaluates every node; both return the
 node of least GCP (ties: fewest levels, then the first in lattice order).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from hogo.deid.errors import DeidError
@@ -62,28 +64,84 @@ def _better(candidate: Evaluation, best: Evaluation | None) -> bool:
 
 
 def search(encoded: Encoded, model: PrivacyModel, limit: float) -> tuple[Evaluation, int]:
-    """The optimal node and how many nodes were evaluated."""
+    """The optimal node and how many nodes were evaluated.
+
+    Nodes are taken in order of their lower bound. Before a node is evaluated, the chain from
+    it up to the top of the lattice is searched for the first node that meets a monotone model
+    (a binary search: along a chain the model fails, then holds): the nodes below the last
+    failing one all fail, and are never evaluated. Without suppression a node's GCP is its
+    bound, which only grows with generalisation, so the nodes above one that holds can never be
+    better and are skipped too.
+    """
     nodes = all_nodes(encoded.heights)
     bounds = lower_bounds(encoded, nodes)
     order = np.lexsort((nodes.sum(axis=1), bounds))
+    position = {tuple(int(v) for v in node): index for index, node in enumerate(nodes)}
     failing = np.zeros(len(nodes), dtype=bool)
+    dominated = np.zeros(len(nodes), dtype=bool)
+    known: dict[int, Evaluation] = {}
+    exact = limit == 0  # GCP is the bound: monotone in generalisation
     best: Evaluation | None = None
-    evaluated = 0
+
+    def judged(index: int) -> Evaluation:
+        found = known.get(index)
+        if found is None:
+            found = known[index] = evaluate(encoded, nodes[index], model, limit)
+            if not found.satisfied and model.monotone:
+                failing[(nodes <= nodes[index]).all(axis=1)] = True
+            elif found.satisfied and exact:
+                above = (nodes >= nodes[index]).all(axis=1)
+                above[index] = False
+                dominated[above] = True
+        return found
+
     for index in order:
-        node = nodes[index]
         if best is not None and bounds[index] > best.gcp + 1e-12:
             break
-        if failing[index]:
+        if failing[index] or dominated[index]:
             continue
-        result = evaluate(encoded, node, model, limit)
-        evaluated += 1
-        if not result.satisfied and model.monotone:
-            failing |= (nodes <= node).all(axis=1)
-        elif _better(result, best):
+        if model.monotone:
+            _climb(judged, failing, _chain(nodes[index], encoded.heights, position))
+            if failing[index] or dominated[index]:
+                continue
+        result = judged(int(index))
+        if _better(result, best):
             best = result
     if best is None:
         raise DeidError("no generalisation meets the model within the suppression limit")
-    return best, evaluated
+    return best, len(known)
+
+
+def _chain(
+    start: npt.NDArray[np.int64], heights: Sequence[int], position: Mapping[tuple[int, ...], int]
+) -> list[int]:
+    """The nodes from ``start`` to the top, one level at a time, the least generalised
+    quasi-identifier (relative to its height) first."""
+    node = [int(level) for level in start]
+    chain = [position[tuple(node)]]
+    while True:
+        open_ = [i for i, level in enumerate(node) if level < heights[i] - 1]
+        if not open_:
+            return chain
+        step = min(open_, key=lambda i: (node[i] / max(heights[i] - 1, 1), i))
+        node[step] += 1
+        chain.append(position[tuple(node)])
+
+
+def _climb(
+    judged: Callable[[int], Evaluation], failing: npt.NDArray[np.bool_], chain: list[int]
+) -> None:
+    """Binary search along ``chain`` (the model fails, then holds) for where it starts to hold;
+    each evaluation tags the nodes below a failing one."""
+    low, high = 0, len(chain) - 1
+    while low <= high:
+        middle = (low + high) // 2
+        if failing[chain[middle]]:
+            low = middle + 1
+        elif judged(chain[middle]).satisfied:
+            high = middle - 1
+        else:
+            low = middle + 1
 
 
 def exhaustive(encoded: Encoded, model: PrivacyModel, limit: float) -> Evaluation:
