@@ -97,3 +97,31 @@ def test_R54_R56_the_adult_example_config_releases_a_5_anonymous_table(tmp_path:
     assert (tmp_path / "adult-5.csv.notice.json").is_file()
     checked = run("deid", "check", str(out), "--k", "5", "--quasi", QUASI)
     assert checked.exit_code == 0, checked.output
+
+
+def test_R54_customers_by_prefecture_and_age_band(tmp_path: Path) -> None:
+    """R-54 (5): addresses generalised to the prefecture or region, birth dates to bands, until
+    every class holds k people."""
+    towns = ["東京都千代田区", "東京都港区", "神奈川県横浜市", "大阪府大阪市", "京都府京都市"]
+    rows = "".join(
+        f"{towns[i % 5]}{i}-1,19{70 + i % 20}-0{1 + i % 9}-1{i % 10},{i * 100}\n" for i in range(60)
+    )
+    (tmp_path / "customers.csv").write_text("address,birth_date,spent\n" + rows)
+    (tmp_path / "anon.yaml").write_text(
+        "quasi_identifiers:\n"
+        "  address: {type: jp_address}\n"
+        "  birth_date: {type: birth_date}\n"
+        "insensitive: [spent]\n"
+        "model: {k: 5}\n"
+    )
+    out = tmp_path / "release.csv"
+    result = run(
+        "deid", "anonymise", str(tmp_path / "customers.csv"),
+        "--config", str(tmp_path / "anon.yaml"), "--out", str(out),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    released = out.read_text(encoding="utf-8")
+    assert "千代田区" not in released
+    assert "関東" in released or "東京都" in released
+    checked = run("deid", "check", str(out), "--k", "5", "--quasi", "address,birth_date")
+    assert checked.exit_code == 0, checked.output

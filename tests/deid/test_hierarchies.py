@@ -10,6 +10,7 @@ import pytest
 from hogo.deid.errors import DeidError
 from hogo.deid.frame import encode
 from hogo.deid.hierarchies import birth_dates, intervals, load_arx, masking
+from hogo.deid.japan import REGION_OF, japanese_addresses
 
 
 def test_R54_an_arx_file_with_crlf_lines_loads_one_column_per_level(tmp_path: Path) -> None:
@@ -77,3 +78,23 @@ def test_R54_a_value_missing_from_its_hierarchy_names_value_and_column(tmp_path:
     frame = pl.DataFrame({"sex": ["Male", "Other"]})
     with pytest.raises(DeidError, match="value 'Other' of column 'sex' is not in its hierarchy"):
         encode(frame, {"sex": load_arx(path)})
+
+
+def test_R54_japanese_addresses_generalise_to_prefecture_region_country() -> None:
+    """R-54 (5): an address or a prefecture → prefecture → region → 日本 → *."""
+    values = pl.Series(
+        "address", ["東京都千代田区千代田1-1", "北海道札幌市", "京都府", "神奈川県横浜市"]
+    )
+    hierarchy = japanese_addresses(values)
+    rows = {row[0]: row[1:] for row in hierarchy.levels.iter_rows()}
+    assert rows["東京都千代田区千代田1-1"] == ("東京都", "関東", "日本", "*")
+    assert rows["北海道札幌市"] == ("北海道", "北海道", "日本", "*")
+    assert rows["京都府"] == ("京都府", "近畿", "日本", "*")
+    assert rows["神奈川県横浜市"] == ("神奈川県", "関東", "日本", "*")
+    assert len(REGION_OF) == 47
+
+
+def test_R54_an_address_without_a_prefecture_names_value_and_column() -> None:
+    """R-54: a value no prefecture starts is one clear error naming it and its column."""
+    with pytest.raises(DeidError, match="'Springfield' of column 'address' names no Japanese"):
+        japanese_addresses(pl.Series("address", ["東京都港区", "Springfield"]))

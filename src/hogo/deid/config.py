@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hogo.deid.errors import DeidError
 from hogo.deid.hierarchies import Hierarchy, birth_dates, intervals, load_arx, masking
+from hogo.deid.japan import japanese_addresses
 from hogo.deid.models import Distance, Diversity, PrivacyModel
 
 
@@ -37,7 +38,13 @@ class BirthDates(Strict):
     type: Literal["birth_date"]
 
 
-Spec = Annotated[ArxFile | Intervals | Masking | BirthDates, Field(discriminator="type")]
+class JapaneseAddresses(Strict):
+    type: Literal["jp_address"]
+
+
+Spec = Annotated[
+    ArxFile | Intervals | Masking | BirthDates | JapaneseAddresses, Field(discriminator="type")
+]
 
 
 class ModelConfig(Strict):
@@ -91,6 +98,8 @@ def hierarchies(config: AnonConfig, base: Path, frame: pl.DataFrame) -> dict[str
             found[column] = intervals(values, chosen.widths)
         elif isinstance(chosen, Masking):
             found[column] = masking(values)
+        elif isinstance(chosen, JapaneseAddresses):
+            found[column] = japanese_addresses(values)
         else:
             found[column] = birth_dates(values)
     return found
