@@ -16,8 +16,9 @@ import typer
 import yaml
 
 from hogo.cli.common import one_line_errors
+from hogo.deid.io import read_table
 from hogo.deid.keyfile import load_deid_key
-from hogo.deid.marking import check_output, read_table, write_marked
+from hogo.deid.marking import check_output, write_marked
 from hogo.deid.pseudonymise import check_roles, roles_from_policy
 from hogo.deid.pseudonymise import pseudonymise as pseudonymise_frame
 from hogo.errors import ValidationFailed

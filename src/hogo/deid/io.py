@@ -7,6 +7,7 @@ import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -24,8 +25,9 @@ def read_table(path: Path) -> pl.DataFrame:
             header = file.readline()
         separator = ";" if header.count(";") > header.count(",") else ","
         return pl.read_csv(path, separator=separator, infer_schema=False)
-    except (OSError, pl.exceptions.PolarsError) as error:
-        raise DeidError(f"{path}: cannot read data ({str(error).splitlines()[0]})") from error
+    except (OSError, UnicodeDecodeError, pl.exceptions.PolarsError) as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise DeidError(f"{path}: cannot read data ({first})") from error
 
 
 def output_format(path: Path) -> str:
@@ -50,23 +52,38 @@ def notice(columns: Sequence[str], made_at: dt.datetime) -> dict[str, object]:
 
 def write_release(frame: pl.DataFrame, path: Path, made_at: dt.datetime) -> Path:
     """Write ``frame`` and its notice beside it; each file appears whole or not at all."""
-    suffix = output_format(path)
-    partial = path.with_name(path.name + ".partial")
     notice_file = notice_path(path)
-    notice_partial = notice_file.with_name(notice_file.name + ".partial")
+    write_with_sidecar(frame, path, notice_file, notice(frame.columns, made_at))
+    return notice_file
+
+
+def write_with_sidecar(
+    frame: pl.DataFrame,
+    path: Path,
+    sidecar: Path,
+    record: dict[str, Any],
+    metadata: dict[str, str] | None = None,
+) -> None:
+    """Write ``frame`` to ``path`` (Parquet with ``metadata``, or CSV) and ``record`` as JSON to
+    ``sidecar``, through temporary files renamed into place: each appears whole or not at all,
+    the sidecar first, so the data never stands without it."""
+    suffix = output_format(path)
+    data_tmp, side_tmp = _temporary(path), _temporary(sidecar)
     try:
         if suffix == ".parquet":
-            frame.write_parquet(partial)
+            frame.write_parquet(data_tmp, metadata=metadata)
         else:
-            frame.write_csv(partial)
-        notice_partial.write_text(
-            json.dumps(notice(frame.columns, made_at), ensure_ascii=False, indent=2) + "\n",
-            encoding="utf-8",
-        )
-        os.replace(partial, path)
-        os.replace(notice_partial, notice_file)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        notice_partial.unlink(missing_ok=True)
+            frame.write_csv(data_tmp)
+        text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+        side_tmp.write_text(text, encoding="utf-8")
+        os.replace(side_tmp, sidecar)
+        os.replace(data_tmp, path)
+    except (OSError, pl.exceptions.PolarsError) as error:
         raise DeidError(f"{path}: cannot write ({error})") from error
-    return notice_file
+    finally:
+        data_tmp.unlink(missing_ok=True)
+        side_tmp.unlink(missing_ok=True)
+
+
+def _temporary(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")

@@ -6,8 +6,8 @@ own key-value metadata, so the mark travels with the file. :func:`is_pseudonymis
 either; provision refuses such files to third parties (R-52) and contact channels refuse
 their addresses (R-53). The marker names no key and no key file.
 
-An output is written to temporary files first and renamed into place, so a failure leaves
-nothing behind.
+An output is written through :func:`hogo.deid.io.write_with_sidecar`: temporary files renamed
+into place, the marker first, so a failure leaves nothing behind and no output stands unmarked.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any
 
 import polars as pl
 
+from hogo.deid.io import write_with_sidecar
 from hogo.deid.pseudonymise import PseudonymisationReport
 from hogo.errors import ValidationFailed
 
@@ -32,21 +33,6 @@ SUFFIXES = (".csv", ".parquet")
 
 def sidecar_path(path: Path) -> Path:
     return path.with_name(path.name + SIDECAR_SUFFIX)
-
-
-def read_table(path: Path) -> pl.DataFrame:
-    """A CSV (``,`` or ``;``, from the header line; every value as text) or Parquet file."""
-    suffix = _suffix(path, "input")
-    try:
-        if suffix == ".parquet":
-            return pl.read_parquet(path)
-        with path.open(encoding="utf-8-sig") as handle:
-            header = handle.readline()
-        separator = ";" if header.count(";") > header.count(",") else ","
-        return pl.read_csv(path, separator=separator, infer_schema=False, encoding="utf8")
-    except (OSError, UnicodeDecodeError, pl.exceptions.PolarsError) as error:
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise ValidationFailed(f"cannot read {path}: {first}") from None
 
 
 def check_output(path: Path, source: Path) -> None:
@@ -76,22 +62,8 @@ def write_marked(
 ) -> dict[str, Any]:
     """Write ``frame`` to ``path`` with its marker (sidecar, and Parquet metadata)."""
     record = marker(report, purposes)
-    text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
-    side = sidecar_path(path)
-    data_tmp, side_tmp = _temporary(path), _temporary(side)
-    try:
-        if _suffix(path, "output") == ".parquet":
-            frame.write_parquet(data_tmp, metadata={METADATA_KEY: json.dumps(record)})
-        else:
-            frame.write_csv(data_tmp)
-        side_tmp.write_text(text, encoding="utf-8")
-        os.replace(side_tmp, side)  # the mark first: never an unmarked output
-        os.replace(data_tmp, path)
-    except (OSError, pl.exceptions.PolarsError) as error:
-        raise ValidationFailed(f"cannot write {path}: {error}") from None
-    finally:
-        data_tmp.unlink(missing_ok=True)
-        side_tmp.unlink(missing_ok=True)
+    metadata = {METADATA_KEY: json.dumps(record)}
+    write_with_sidecar(frame, path, sidecar_path(path), record, metadata)
     return record
 
 
@@ -132,7 +104,3 @@ def _suffix(path: Path, what: str) -> str:
     if suffix not in SUFFIXES:
         raise ValidationFailed(f"the {what} {path} must be a .csv or .parquet file")
     return suffix
-
-
-def _temporary(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{os.getpid()}.tmp")

@@ -16,12 +16,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, case, distinct, func, select
 
 from hogo.policy.model import Policy
+from hogo.services.retention.attribution import DELETE
 from hogo.services.retention.holds import not_held
 from hogo.store.tables import items
 from hogo.vault.items import ACTIVE
 
 NO_RULE = "(none)"  # how an item without a retention rule is shown
-DELETE = "delete"
 GRACE = dt.timedelta(days=1)  # a sweep a day leaves nothing due for longer than this
 
 

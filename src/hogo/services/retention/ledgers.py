@@ -35,7 +35,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Connection, Engine, func, select
 
-from hogo.errors import Forbidden
 from hogo.policy.durations import subtract_duration
 from hogo.policy.model import Policy
 from hogo.services.access import Clock
@@ -45,7 +44,7 @@ from hogo.services.inquiries import InquiryService
 from hogo.services.provision.provide import ProvisionService
 from hogo.services.provision.receipts import ReceiptService
 from hogo.services.retention import ledger_purges
-from hogo.services.retention.sweeper import SWEEP_ROLES
+from hogo.services.retention.sweeper import require_sweep_role
 from hogo.services.ticket_rows import not_shredded
 from hogo.store.tables import provision_records, receipts, tickets
 
@@ -134,7 +133,7 @@ class LedgerSweep:
     def run(self, actor: Actor, as_of: dt.datetime) -> list[LedgerCount]:
         """Purge every ledger past its period at ``as_of``, one transaction each (privacy
         office only)."""
-        require_sweep_role(actor)
+        require_sweep_role(actor, "purge ledgers")
         tickets_at, _provided_at, received_at = self._moments(as_of)
         shredded = self._inquiries.purge_expired(actor, tickets_at)
         provided_at = self._clock()  # the moment the provision service judges at
@@ -185,14 +184,6 @@ class LedgerSweep:
         """When tickets, records of provision and records of receipt are judged."""
         now = self._clock()
         return as_of, now, min(as_of, now)
-
-
-def require_sweep_role(actor: Actor) -> None:
-    if actor.role not in SWEEP_ROLES:
-        raise Forbidden(
-            f"role {actor.role!r} may not purge ledgers; it is for {', '.join(SWEEP_ROLES)}",
-            role=actor.role,
-        )
 
 
 def _expired_tickets(at: dt.datetime) -> tuple[ColumnElement[bool], ...]:

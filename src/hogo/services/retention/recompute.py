@@ -26,14 +26,14 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select
 
-from hogo.errors import Forbidden, PolicyError, ValidationFailed
+from hogo.errors import PolicyError, ValidationFailed
 from hogo.policy.model import Policy
 from hogo.policy.retention import RetentionTerms
 from hogo.services.access import Clock, utc_now
 from hogo.services.actor import Actor
 from hogo.services.auditing import record
 from hogo.services.policy_versions import PolicyVersions
-from hogo.services.retention.sweeper import SWEEP_ROLES
+from hogo.services.retention.sweeper import require_sweep_role
 from hogo.store.lists import among
 from hogo.store.tables import items
 from hogo.vault import clocks
@@ -138,7 +138,7 @@ class RetentionRecompute:
     def _walk(
         self, actor: Actor, chunk: int, progress: Progress | None, *, write: bool
     ) -> Recomputed:
-        require_recompute_role(actor)
+        require_sweep_role(actor, "recompute retention")
         if chunk < 1:
             raise ValidationFailed(f"a chunk must hold at least one subject, not {chunk}")
         earlier = self._earlier()
@@ -181,14 +181,6 @@ class RetentionRecompute:
                 seen.append(policy.retention)
                 found.append(RetentionTerms(policy))
         return found
-
-
-def require_recompute_role(actor: Actor) -> None:
-    if actor.role not in SWEEP_ROLES:
-        raise Forbidden(
-            f"role {actor.role!r} may not recompute retention; it is for {', '.join(SWEEP_ROLES)}",
-            role=actor.role,
-        )
 
 
 def _next_subjects(connection: Connection, after: int, limit: int) -> list[int]:

@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine
 
 from hogo.errors import Conflict, Forbidden, ValidationFailed
 from hogo.policy.model import Policy
@@ -38,8 +38,6 @@ from hogo.services.retention.runlog import (
     recent_runs,
     start_run,
 )
-from hogo.store.lists import among
-from hogo.store.tables import subjects
 from hogo.vault.erase import delete_many_items, tombstone
 from hogo.vault.keys import KeyRing
 from hogo.vault.reads import subject_names
@@ -116,7 +114,7 @@ class Sweeper:
         progress: Progress | None = None,
     ) -> SweepReport:
         """Sweep what is due at ``as_of``; see the module docstring."""
-        _require_sweep_role(actor)
+        require_sweep_role(actor)
         if chunk < 1:
             raise ValidationFailed("a chunk holds at least one item")
         run_id = self._start(actor, as_of)
@@ -156,7 +154,8 @@ class Sweeper:
     ) -> Judged:
         """The claimed items no legal floor keeps at ``as_of`` (R-13), each with its rule."""
         named, attribute = self._attributor.named, self._attributor.attribute
-        groups = _groups_of(connection, {item.subject_id for item in claimed if item.rule is None})
+        unruled = sorted({item.subject_id for item in claimed if item.rule is None})
+        groups = {sid: group for sid, group, _ref in subject_names(connection, unruled)}
         judged: Judged = []
         for item in claimed:
             if item.rule is not None:
@@ -214,16 +213,6 @@ class Sweeper:
         ]
 
 
-def _groups_of(connection: Connection, subject_ids: set[int]) -> dict[int, str]:
-    """The subject group of each of ``subject_ids``."""
-    if not subject_ids:
-        return {}
-    query = select(subjects.c.id, subjects.c.subject_group).where(
-        among(connection, subjects.c.id, sorted(subject_ids))
-    )
-    return {row.id: row.subject_group for row in connection.execute(query)}
-
-
 def remove(connection: Connection, by_subject: Mapping[int, Sequence[int]]) -> int:
     """Delete the chunk's items with their earlier values, in two statements; every one must
     go, or the chunk is not changed."""
@@ -237,10 +226,11 @@ def remove(connection: Connection, by_subject: Mapping[int, Sequence[int]]) -> i
     return removed
 
 
-def _require_sweep_role(actor: Actor) -> None:
+def require_sweep_role(actor: Actor, doing: str = "run sweeps") -> None:
+    """Only the privacy office sweeps, purges ledgers and recomputes retention."""
     if actor.role not in SWEEP_ROLES:
         raise Forbidden(
-            f"role {actor.role!r} may not run sweeps; it is for {', '.join(SWEEP_ROLES)}",
+            f"role {actor.role!r} may not {doing}; it is for {', '.join(SWEEP_ROLES)}",
             role=actor.role,
         )
 
